@@ -1,0 +1,177 @@
+"""`cdsbot` (= `python -m bot`): run, chat, demo, db, invite, plus bot/cli_*.py subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import pkgutil
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+import bot
+from bot.app import App, build_app, setup_logging
+from bot.settings import SettingsError, get_settings
+from models.base import utcnow
+from models.commune import Commune, Village
+from models.keys import fold
+from models.member import Role
+from models.membership import create_invite, show_code
+from models.seed import ensure_demo
+
+Command = Callable[[App, argparse.Namespace], Awaitable[int | None]]
+
+
+class CliError(Exception):
+    """A problem with what the operator typed: printed as one line, exit code 2."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        raise SystemExit(2)
+    try:
+        settings = get_settings()
+    except SettingsError as exc:
+        print(exc.code, file=sys.stderr)
+        raise SystemExit(2) from None
+    setup_logging(settings.log_level if args.command == "run" else "WARNING")
+    try:
+        code = asyncio.run(_call(args.func, args))
+    except CliError as exc:
+        print(f"cdsbot: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        code = 130
+    raise SystemExit(code or 0)
+
+
+async def _call(func: Command, args: argparse.Namespace) -> int | None:
+    app = await build_app(get_settings())
+    try:
+        return await func(app, args)
+    finally:
+        await app.close()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cdsbot", description="Community digital team bot")
+    sub = parser.add_subparsers(dest="command")
+
+    run = sub.add_parser("run", help="start the bot (console chat when no token is set)")
+    run.set_defaults(func=cmd_run)
+
+    chat = sub.add_parser("chat", help="chat in the terminal as a platform user")
+    chat.add_argument("--user", required=True, help="platform user id, e.g. lan")
+    chat.add_argument("--name", help="display name the platform would send")
+    chat.set_defaults(func=cmd_chat)
+
+    demo = sub.add_parser("demo", help="create the demo commune (idempotent)")
+    demo.set_defaults(func=cmd_demo)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+
+    invite = sub.add_parser("invite", help="invite codes")
+    invite_sub = invite.add_subparsers(dest="invite_command", required=True)
+    create = invite_sub.add_parser("create", help="create an invite code")
+    create.add_argument("--commune", help="commune name (optional with one commune)")
+    create.add_argument("--village", help="village name (omit for officials)")
+    create.add_argument("--role", default="volunteer", choices=[r.value for r in Role])
+    create.add_argument("--uses", type=int, default=20)
+    create.add_argument("--days", type=int, default=30)
+    create.set_defaults(func=cmd_invite_create)
+
+    for module in pkgutil.iter_modules(bot.__path__):
+        if module.name.startswith("cli_"):
+            importlib.import_module(f"bot.{module.name}").register(sub)
+    return parser
+
+
+async def cmd_run(app: App, args: argparse.Namespace) -> int | None:
+    from bot.run import serve
+
+    return await serve(app)
+
+
+async def cmd_chat(app: App, args: argparse.Namespace) -> int | None:
+    from bot.channels.console import ConsoleChat
+
+    await ConsoleChat(app.pipeline, args.user, args.name).run(sys.stdin, sys.stdout)
+    return 0
+
+
+async def cmd_demo(app: App, args: argparse.Namespace) -> int | None:
+    result = await create_demo(app)
+    print("Demo commune Quảng Trường " + ("created." if result.created else "already exists."))
+    for role, code in result.invites.items():
+        print(f"{role:<10} {show_code(code)}")
+    return 0
+
+
+async def create_demo(app: App):
+    now = utcnow()
+    today = now.astimezone(app.settings.tz).date()
+    async with app.sessionmaker() as session, session.begin():
+        return await ensure_demo(session, today=today, now=now)
+
+
+async def cmd_db_upgrade(app: App, args: argparse.Namespace) -> int | None:
+    print("Database is up to date.")  # build_app has just applied the migrations
+    return 0
+
+
+async def find_commune(session, name: str | None) -> Commune:
+    from sqlalchemy import select
+
+    rows = (await session.execute(select(Commune))).scalars().all()
+    if name:
+        rows = [c for c in rows if c.name_key == fold(name)]
+    if len(rows) != 1:
+        known = ", ".join(c.name for c in rows) or "none"
+        raise CliError(f"name one commune with --commune (known: {known})")
+    return rows[0]
+
+
+async def find_village(session, commune_id: int, name: str) -> Village:
+    from sqlalchemy import select
+
+    key = fold(name)
+    rows = (
+        await session.execute(select(Village).where(Village.commune_id == commune_id))
+    ).scalars()
+    for village in rows:
+        if village.name_key == key:
+            return village
+    raise CliError(f"no village {name!r} in this commune")
+
+
+async def cmd_invite_create(app: App, args: argparse.Namespace) -> int | None:
+    role = Role(args.role)
+    if role in (Role.VOLUNTEER, Role.LEADER) and not args.village:
+        raise CliError("--village is required for volunteers and leaders")
+    if args.uses < 1 or args.days < 1:
+        raise CliError("--uses and --days must be at least 1")
+    async with app.sessionmaker() as session, session.begin():
+        commune = await find_commune(session, args.commune)
+        village = await find_village(session, commune.id, args.village) if args.village else None
+        code = await create_invite(
+            session,
+            commune_id=commune.id,
+            village_id=village.id if village else None,
+            role=role,
+            uses=args.uses,
+            days=args.days,
+        )
+    where = village.name + ", " + commune.name if village else commune.name
+    print(f"Invite for {role.value} in {where}: {args.uses} uses, {args.days} days.")
+    print(show_code(code))
+    return 0
+
+
+def local_now(app: App) -> datetime:
+    return utcnow().astimezone(app.settings.tz)

@@ -1,0 +1,165 @@
+"""Incoming → dedupe → one session → handlers → state → commit → replies to send.
+
+Everything the user sent is committed before any reply goes out; a crash after the commit
+can lose a reply, never the data.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.context import Capabilities, Context, MemberView
+from handlers.dispatch import handle
+from handlers.messages import Choice, Incoming, Reply, Result, State
+from locales import Translator, translator
+from models.base import insert_ignore, utcnow
+from models.conversation import Conversation, load_conversation
+from models.inbound import Inbound
+from models.membership import member_for_account, touch_account
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Pipeline:
+    sessionmaker: async_sessionmaker[AsyncSession]
+    tz: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
+    default_locale: str = "vi"
+    files_dir: Path = Path("data/files")
+    clock: Callable[[], datetime] = utcnow
+
+    async def process(self, incoming: Incoming, caps: Capabilities) -> list[Reply]:
+        try:
+            return await self._process(incoming, caps)
+        except Exception as exc:  # the one guard: no traceback reaches a user
+            # Only ids and the exception class: user text and names stay out of logs.
+            log.error(
+                "message %s/%s failed: %s",
+                incoming.channel,
+                incoming.key,
+                type(exc).__name__,
+                exc_info=log.isEnabledFor(logging.DEBUG),
+            )
+            await self._keep_failed(incoming)
+            t = translator(self.default_locale)
+            return [
+                Reply(
+                    t._("Sorry, something went wrong. Please try again in a moment."),
+                    lang=t.lang,
+                )
+            ]
+
+    async def _process(self, incoming: Incoming, caps: Capabilities) -> list[Reply]:
+        async with self.sessionmaker() as session, session.begin():
+            fresh = await insert_ignore(
+                session,
+                Inbound.__table__,
+                {
+                    "channel": incoming.channel,
+                    "message_key": incoming.key,
+                    "status": "done",
+                    "received_at": self.clock(),
+                },
+                conflict=["channel", "message_key"],
+            )
+            if not fresh:
+                log.info("duplicate %s/%s ignored", incoming.channel, incoming.key)
+                return []
+            conv = await load_conversation(
+                session, channel=incoming.channel, chat_id=incoming.chat_id
+            )
+            member = await member_for_account(
+                session, channel=incoming.channel, user_id=incoming.user_id
+            )
+            if member is not None:
+                await touch_account(
+                    session,
+                    channel=incoming.channel,
+                    user_id=incoming.user_id,
+                    chat_id=incoming.chat_id,
+                    bot=incoming.bot,
+                )
+            ctx = Context(
+                session=session,
+                incoming=incoming,
+                t=Translator(member.locale if member else self.default_locale),
+                now=self.clock(),
+                state=_state_of(conv),
+                version=conv.version,
+                caps=caps,
+                member=MemberView(
+                    id=member.id,
+                    commune_id=member.commune_id,
+                    village_id=member.village_id,
+                    name=member.name,
+                    role=member.role,
+                    locale=member.locale,
+                    reminders=member.reminders,
+                    commune_name=member.commune_name,
+                    village_name=member.village_name,
+                )
+                if member
+                else None,
+                tz=self.tz,
+                files_dir=self.files_dir,
+            )
+            result = await handle(ctx)
+            replies = _save(conv, result, self.clock())
+            return [replace(r, lang=ctx.t.lang) for r in replies]
+
+    async def _keep_failed(self, incoming: Incoming) -> None:
+        """Store what the user sent so an operator can replay it; never raises."""
+        try:
+            async with self.sessionmaker() as session, session.begin():
+                payload = asdict(incoming)
+                payload["sent_at"] = incoming.sent_at.isoformat()
+                await insert_ignore(
+                    session,
+                    Inbound.__table__,
+                    {
+                        "channel": incoming.channel,
+                        "message_key": incoming.key,
+                        "status": "failed",
+                        "payload": payload,
+                        "received_at": self.clock(),
+                    },
+                    conflict=["channel", "message_key"],
+                )
+        except Exception as exc:
+            log.error("could not keep failed message %s: %s", incoming.key, type(exc).__name__)
+
+
+def _state_of(conv: Conversation) -> State:
+    return State(
+        flow=conv.flow,
+        step=conv.step,
+        data=dict(conv.data or {}),
+        choices=[Choice(k, label) for k, label in (conv.choices or [])],
+        multi=conv.multi,
+    )
+
+
+def _save(conv: Conversation, result: Result, now: datetime) -> list[Reply]:
+    replies = result.replies
+    state = result.state
+    if state is not None:
+        if not state.choices:
+            asking = next((r for r in reversed(replies) if r.choices), None)
+            if asking is not None and state.flow is not None:
+                state.choices = list(asking.choices)
+                state.multi = asking.multi
+        conv.flow, conv.step = state.flow, state.step
+        conv.data = state.data if state.flow else {}
+        conv.choices = [[c.key, c.label] for c in state.choices] if state.flow else []
+        conv.multi = state.multi
+        conv.version = (conv.version or 0) + 1
+        conv.updated_at = now
+    version = conv.version or 0
+    return [replace(r, version=version) if r.choices else r for r in replies]

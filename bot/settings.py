@@ -1,0 +1,102 @@
+"""Settings from the environment and `.env`; a wrong value stops the start with one clear line."""
+
+from __future__ import annotations
+
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///data/cdsbot.sqlite3"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    default_locale: str = "vi"
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+    # Comma-separated; each token is one Zalo bot (the free plan caps users per bot).
+    zalo_bot_tokens: SecretStr | None = None
+    zalo_api_base: str = "https://bot-api.zaloplatforms.com"
+    public_base_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    web_host: str = "0.0.0.0"
+    web_port: int = Field(default=8080, ge=1, le=65535)
+    data_dir: str = "data"
+    log_level: str = "INFO"
+    file_link_hours: int = Field(default=24, ge=1, le=24 * 30)
+    job_grace_hours: float = Field(default=2, ge=0)
+    zalo_monthly_quota: int = Field(default=3000, ge=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        if value not in ("vi", "en"):
+            raise ValueError("must be vi or en")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _db(cls, value: str) -> str:
+        if value.startswith("postgresql://") or value.startswith("postgres://"):
+            value = "postgresql+asyncpg://" + value.split("://", 1)[1]
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///path or postgresql+asyncpg://…")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _public(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with https://")
+        return value.rstrip("/")
+
+    @property
+    def zalo_tokens(self) -> list[str]:
+        raw = self.zalo_bot_tokens.get_secret_value() if self.zalo_bot_tokens else ""
+        return [t.strip() for t in raw.split(",") if t.strip()]
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class SettingsError(SystemExit):
+    pass
+
+
+def describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        field = ".".join(str(x) for x in item["loc"]).upper() or "settings"
+        parts.append(f"{field}: {item['msg']}")
+    return "Invalid setting — " + "; ".join(parts)
+
+
+@cache
+def get_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(describe(exc)) from None

@@ -1,0 +1,177 @@
+"""Joining with an invite code: code → confirm or type the name → member linked.
+
+| step    | waits for                    | next                       |
+|---------|------------------------------|----------------------------|
+| code    | an invite code               | confirm (or name)          |
+| confirm | 1 = keep display name, 2     | done / name                |
+| name    | the full name                | done                       |
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import timedelta
+
+from handlers.context import Context
+from handlers.messages import Choice, Reply, Result, State, done, keep
+from handlers.registry import command, step
+from handlers.roles import place, role_name
+from locales import N_
+from models import membership
+
+FLOW = "join"
+NAME_RE = re.compile(r"^[^\W\d_]+(?:[ .'-]+[^\W\d_]+)*$")
+
+
+@command("start", "batdau", role=None, help=N_("/start — start or see who you are"), order=1)
+async def start(ctx: Context) -> Result:
+    member = ctx.member
+    if member is not None:
+        return done(
+            Reply(
+                ctx._(
+                    "Hello {name}! You are {role} in {place}. Type /trogiup to see the commands.",
+                    name=member.name,
+                    role=role_name(ctx, member.role),
+                    place=place(ctx, member.commune_name, member.village_name),
+                )
+            )
+        )
+    # A code in the first message ("/start K7M4QX" or just "K7M4QX") is tried at once.
+    candidate = ctx.args or (ctx.text if not ctx.text.startswith("/") else "")
+    if candidate and len(membership.clean_code(candidate)) == membership.CODE_LENGTH:
+        return await on_code(ctx, candidate)
+    return Result(
+        [
+            Reply(
+                ctx._("Hello! I am the assistant of the community digital technology team.")
+                + "\n"
+                + ctx._(
+                    "Please enter the invite code from your team leader "
+                    "or commune official (for example: K7M-4QX)."
+                )
+            )
+        ],
+        State(FLOW, "code"),
+    )
+
+
+@step(FLOW, "code")
+async def on_code(ctx: Context, typed: str | None = None) -> Result:
+    inc = ctx.incoming
+    tries, oldest = await membership.wrong_tries(
+        ctx.session, channel=inc.channel, user_id=inc.user_id, kind="invite", now=ctx.now
+    )
+    if tries >= membership.MAX_WRONG_PER_HOUR:
+        wait = (oldest + timedelta(hours=1) - ctx.now) if oldest else timedelta(hours=1)
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
+        return _stay(
+            ctx,
+            ctx._(
+                "You have entered a wrong code {n} times. Please try again in {minutes} minutes.",
+                n=tries,
+                minutes=minutes,
+            ),
+        )
+    code = membership.clean_code(typed if typed is not None else ctx.text)
+    invite = await membership.find_invite(ctx.session, code=code, now=ctx.now)
+    if invite is None:
+        membership.record_wrong_try(
+            ctx.session, channel=inc.channel, user_id=inc.user_id, kind="invite", now=ctx.now
+        )
+        return _stay(
+            ctx,
+            ctx._(
+                "The invite code is wrong or has expired. Please check it or ask your team leader."
+            ),
+        )
+    data = {"code": invite.code}
+    intro = ctx._(
+        "Valid code: {role}, {place}.",
+        role=role_name(ctx, invite.role),
+        place=place(ctx, invite.commune_name, invite.village_name),
+    )
+    display = _clean_name(inc.display_name or "")
+    if display:
+        data["display"] = display
+        question = ctx._('Is your name "{name}"?', name=display)
+        choices = (Choice("yes", ctx._("Yes")), Choice("other", ctx._("Type another name")))
+        return Result([Reply(f"{intro}\n{question}", choices)], State(FLOW, "confirm", data))
+    return Result(
+        [Reply(f"{intro}\n" + ctx._("Please enter your full name."))], State(FLOW, "name", data)
+    )
+
+
+def _stay(ctx: Context, text: str) -> Result:
+    # Outside the flow (a code in the first message) the next message is a code again.
+    if ctx.state.idle:
+        return Result([Reply(text)], State(FLOW, "code"))
+    return keep(Reply(text))
+
+
+@step(FLOW, "confirm")
+async def on_confirm(ctx: Context) -> Result:
+    picked = ctx.pick()
+    if picked == "yes":
+        return await _finish(ctx, ctx.state.data["display"])
+    if picked == "other":
+        return Result(
+            [Reply(ctx._("Please enter your full name."))], State(FLOW, "name", ctx.state.data)
+        )
+    return keep(
+        Reply(
+            ctx._('Is your name "{name}"?', name=ctx.state.data.get("display", "")),
+            tuple(ctx.state.choices),
+        )
+    )
+
+
+@step(FLOW, "name")
+async def on_name(ctx: Context) -> Result:
+    name = _clean_name(ctx.text)
+    if not name:
+        return keep(
+            Reply(ctx._("Please enter your name with letters only, for example: Nguyễn Thị Lan."))
+        )
+    return await _finish(ctx, name)
+
+
+async def _finish(ctx: Context, name: str) -> Result:
+    inc = ctx.incoming
+    member_id = await membership.redeem_invite(
+        ctx.session,
+        code=ctx.state.data["code"],
+        now=ctx.now,
+        name=name,
+        channel=inc.channel,
+        user_id=inc.user_id,
+        chat_id=inc.chat_id,
+        bot=inc.bot,
+        display_name=inc.display_name,
+        locale=ctx.t.lang,
+    )
+    if member_id is None:
+        return Result(
+            [Reply(ctx._("Sorry, this code has just run out. Please ask for a new one."))],
+            State(FLOW, "code"),
+        )
+    return done(
+        Reply(
+            ctx._("Welcome {name}, you have joined the team 🎉", name=name)
+            + "\n"
+            + ctx._(
+                "Quick log: type a customer code or phone and an indicator, "
+                'e.g. "PA12000123456 dien".'
+            )
+            + "\n"
+            + ctx._("Type /trogiup to see the commands.")
+        )
+    )
+
+
+def _clean_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    if not 2 <= len(name) <= 80 or not NAME_RE.match(name):
+        return ""
+    return name

@@ -1,0 +1,36 @@
+"""SQLModel tables and the queries over them; no chat, locale or platform types here."""
+
+from models.audit import AuditEntry
+from models.commune import Commune, Village
+from models.conversation import Conversation
+from models.conversion import Conversion
+from models.household import Household
+from models.inbound import Inbound
+from models.indicator import Indicator, Target, Unit
+from models.member import ChannelAccount, FailedAttempt, InviteCode, LinkCode, Member, Role
+from models.outbox import BotUsage, JobRun, OutboxMessage
+from models.visit import Outcome, Visit
+
+__all__ = [
+    "AuditEntry",
+    "BotUsage",
+    "ChannelAccount",
+    "Commune",
+    "Conversation",
+    "Conversion",
+    "FailedAttempt",
+    "Household",
+    "Inbound",
+    "Indicator",
+    "InviteCode",
+    "JobRun",
+    "LinkCode",
+    "Member",
+    "OutboxMessage",
+    "Outcome",
+    "Role",
+    "Target",
+    "Unit",
+    "Visit",
+    "Village",
+]

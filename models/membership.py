@@ -1,0 +1,227 @@
+"""Queries for joining: accounts, members, invite codes, wrong-code cooldowns."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import utcnow
+from models.commune import Commune, Village
+from models.member import ChannelAccount, FailedAttempt, InviteCode, Member, Role
+
+# No 0/O, 1/I/L: codes are read aloud and typed on small keyboards.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 6
+MAX_WRONG_PER_HOUR = 5
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    id: int
+    commune_id: int
+    village_id: int | None
+    name: str
+    role: str
+    locale: str
+    reminders: bool
+    active: bool
+    commune_name: str
+    village_name: str | None
+
+
+@dataclass(frozen=True)
+class InviteRow:
+    code: str
+    commune_id: int
+    village_id: int | None
+    role: str
+    commune_name: str
+    village_name: str | None
+
+
+def new_code(length: int = CODE_LENGTH) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def clean_code(raw: str) -> str:
+    """What the user typed → the stored form: "k7m-4qx" → "K7M4QX"."""
+    return "".join(ch for ch in raw.upper() if ch.isascii() and ch.isalnum())
+
+
+def show_code(code: str) -> str:
+    return f"{code[:3]}-{code[3:]}" if len(code) == 6 else code
+
+
+async def member_for_account(
+    session: AsyncSession, *, channel: str, user_id: str
+) -> MemberRow | None:
+    stmt = (
+        select(Member, Commune.name, Village.name)
+        .join(ChannelAccount, ChannelAccount.member_id == Member.id)
+        .join(Commune, Commune.id == Member.commune_id)
+        .outerjoin(Village, Village.id == Member.village_id)
+        .where(ChannelAccount.channel == channel, ChannelAccount.user_id == user_id)
+    )
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        return None
+    member, commune_name, village_name = row
+    if not member.active:
+        return None
+    return MemberRow(
+        id=member.id,
+        commune_id=member.commune_id,
+        village_id=member.village_id,
+        name=member.name,
+        role=member.role,
+        locale=member.locale,
+        reminders=member.reminders,
+        active=member.active,
+        commune_name=commune_name,
+        village_name=village_name,
+    )
+
+
+async def touch_account(
+    session: AsyncSession, *, channel: str, user_id: str, chat_id: str, bot: str
+) -> None:
+    """A user who writes is reachable again, and we answer through the bot they wrote to."""
+    await session.execute(
+        update(ChannelAccount)
+        .where(ChannelAccount.channel == channel, ChannelAccount.user_id == user_id)
+        .where(
+            (ChannelAccount.unreachable_since.is_not(None))
+            | (ChannelAccount.bot != bot)
+            | (ChannelAccount.chat_id != chat_id)
+        )
+        .values(unreachable_since=None, bot=bot, chat_id=chat_id)
+    )
+
+
+async def create_invite(
+    session: AsyncSession,
+    *,
+    commune_id: int,
+    village_id: int | None,
+    role: Role,
+    uses: int,
+    days: int,
+    created_by: int | None = None,
+    now: datetime | None = None,
+) -> str:
+    code = new_code()
+    while await session.scalar(select(InviteCode.id).where(InviteCode.code == code)):
+        code = new_code()
+    session.add(
+        InviteCode(
+            code=code,
+            commune_id=commune_id,
+            village_id=village_id,
+            role=role,
+            max_uses=uses,
+            expires_at=(now or utcnow()) + timedelta(days=days),
+            created_by=created_by,
+        )
+    )
+    await session.flush()
+    return code
+
+
+async def find_invite(session: AsyncSession, *, code: str, now: datetime) -> InviteRow | None:
+    """A usable invite (not expired, uses left) or None."""
+    stmt = (
+        select(InviteCode, Commune.name, Village.name)
+        .join(Commune, Commune.id == InviteCode.commune_id)
+        .outerjoin(Village, Village.id == InviteCode.village_id)
+        .where(InviteCode.code == clean_code(code))
+    )
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        return None
+    invite, commune_name, village_name = row
+    if invite.expires_at <= now or invite.uses >= invite.max_uses:
+        return None
+    return InviteRow(
+        invite.code, invite.commune_id, invite.village_id, invite.role, commune_name, village_name
+    )
+
+
+async def redeem_invite(
+    session: AsyncSession,
+    *,
+    code: str,
+    now: datetime,
+    name: str,
+    channel: str,
+    user_id: str,
+    chat_id: str,
+    bot: str,
+    display_name: str | None,
+    locale: str,
+) -> int | None:
+    """Create the member and link the account; None when the code was used up meanwhile."""
+    # Conditional update: two people racing for the last use cannot both win.
+    taken = await session.execute(
+        update(InviteCode)
+        .where(
+            InviteCode.code == code,
+            InviteCode.uses < InviteCode.max_uses,
+            InviteCode.expires_at > now,
+        )
+        .values(uses=InviteCode.uses + 1)
+    )
+    if not taken.rowcount:
+        return None
+    invite = (
+        await session.execute(select(InviteCode).where(InviteCode.code == code))
+    ).scalar_one()
+    member = Member(
+        commune_id=invite.commune_id,
+        village_id=invite.village_id,
+        name=name,
+        role=invite.role,
+        locale=locale,
+    )
+    session.add(member)
+    await session.flush()
+    session.add(
+        ChannelAccount(
+            member_id=member.id,
+            channel=channel,
+            user_id=user_id,
+            chat_id=chat_id,
+            bot=bot,
+            display_name=display_name,
+        )
+    )
+    await session.flush()
+    return member.id
+
+
+async def wrong_tries(
+    session: AsyncSession, *, channel: str, user_id: str, kind: str, now: datetime
+) -> tuple[int, datetime | None]:
+    """Wrong tries in the last hour and the oldest of them (the cooldown ends an hour later)."""
+    since = now - timedelta(hours=1)
+    stmt = select(func.count(), func.min(FailedAttempt.at)).where(
+        FailedAttempt.channel == channel,
+        FailedAttempt.user_id == user_id,
+        FailedAttempt.kind == kind,
+        FailedAttempt.at > since,
+    )
+    count, oldest = (await session.execute(stmt)).one()
+    return count, oldest
+
+
+def record_wrong_try(
+    session: AsyncSession, *, channel: str, user_id: str, kind: str, now: datetime
+) -> None:
+    session.add(FailedAttempt(channel=channel, user_id=user_id, kind=kind, at=now))
+
+
+async def set_locale(session: AsyncSession, *, member_id: int, locale: str) -> None:
+    await session.execute(update(Member).where(Member.id == member_id).values(locale=locale))

@@ -1,0 +1,245 @@
+"""The indicator catalogue and the demo commune built from seeds/000 (Quảng Trường)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.commune import DEFAULT_SETTINGS, Commune, Village
+from models.household import Household
+from models.indicator import Indicator, Target, Unit
+from models.keys import fold
+from models.member import InviteCode, Role
+from models.membership import create_invite
+
+# code, Vietnamese name, English name, short vi, short en, unit, emoji
+CATALOGUE = [
+    (
+        "DIEN",
+        "Thanh toán tiền điện không dùng tiền mặt",
+        "Cashless electricity bill",
+        "Điện",
+        "Electricity",
+        Unit.CUSTOMER_CODE,
+        "⚡",
+    ),
+    (
+        "NUOC",
+        "Thanh toán tiền nước không dùng tiền mặt",
+        "Cashless water bill",
+        "Nước",
+        "Water",
+        Unit.HOUSEHOLD,
+        "💧",
+    ),
+    (
+        "TKTT",
+        "Tài khoản thanh toán",
+        "Payment account",
+        "Tài khoản thanh toán",
+        "Payment account",
+        Unit.PERSON,
+        "🏦",
+    ),
+    (
+        "VNEID",
+        "Định danh điện tử VNeID mức 2",
+        "VNeID level 2",
+        "VNeID",
+        "VNeID",
+        Unit.PERSON,
+        "🪪",
+    ),
+    (
+        "DVC",
+        "Tài khoản dịch vụ công trực tuyến",
+        "Online public-service account",
+        "Dịch vụ công",
+        "Public services",
+        Unit.PERSON,
+        "🏛",
+    ),
+    ("CKS", "Chữ ký số", "Digital signature", "Chữ ký số", "Digital signature", Unit.PERSON, "✍"),
+    (
+        "QR",
+        "Thanh toán QR tại cơ sở kinh doanh",
+        "QR payment at businesses",
+        "QR",
+        "QR",
+        Unit.BUSINESS,
+        "🔳",
+    ),
+    ("4G", "Chuyển đổi thuê bao 2G sang 4G", "2G to 4G switch", "4G", "4G", Unit.SUBSCRIBER, "📶"),
+    (
+        "ASXH",
+        "Nhận lương hưu, trợ cấp qua tài khoản",
+        "Pension/allowance to account",
+        "An sinh",
+        "Allowances",
+        Unit.PERSON,
+        "💳",
+    ),
+]
+
+DEMO_COMMUNE = "Quảng Trường"
+# (village, electricity population, baseline) — they add up to 1.857 and 532 as in the plan.
+DEMO_VILLAGES = [
+    ("Thôn 1", 420, 143),
+    ("Thôn 2", 510, 210),
+    ("Thôn 3", 447, 73),
+    ("Thôn 4", 480, 106),
+]
+DEMO_WATER = [(380, 95), (450, 140), (400, 77), (420, 90)]
+DEMO_NAMES = [
+    "Lê Văn Một",
+    "Trần Thị Hai",
+    "Trần Thị Hải",
+    "Nguyễn Văn Ba",
+    "Phạm Thị Bốn",
+    "Hoàng Văn Năm",
+    "Vũ Thị Sáu",
+    "Đỗ Văn Bảy",
+    "Bùi Thị Tám",
+    "Đặng Văn Chín",
+]
+CAMPAIGN_DAYS = 92
+
+
+async def ensure_catalogue(session: AsyncSession) -> dict[str, int]:
+    """Insert missing catalogue indicators; returns code → id."""
+    existing = {i.code: i.id for i in (await session.execute(select(Indicator))).scalars()}
+    for sort, (code, name_vi, name_en, short_vi, short_en, unit, emoji) in enumerate(CATALOGUE):
+        if code not in existing:
+            row = Indicator(
+                code=code,
+                name_vi=name_vi,
+                name_en=name_en,
+                short_vi=short_vi,
+                short_en=short_en,
+                unit=unit,
+                emoji=emoji,
+                sort=sort,
+            )
+            session.add(row)
+            await session.flush()
+            existing[code] = row.id
+    return existing
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    commune_id: int
+    created: bool
+    invites: dict[str, str]
+
+
+async def ensure_demo(session: AsyncSession, *, today: date, now: datetime) -> DemoResult:
+    """Create the demo commune once; always hand back usable invite codes for each role."""
+    indicators = await ensure_catalogue(session)
+    commune = (
+        await session.execute(select(Commune).where(Commune.name_key == fold(DEMO_COMMUNE)))
+    ).scalar_one_or_none()
+    created = commune is None
+    if commune is None:
+        commune = Commune(
+            name=DEMO_COMMUNE, name_key=fold(DEMO_COMMUNE), settings=dict(DEFAULT_SETTINGS)
+        )
+        session.add(commune)
+        await session.flush()
+        await _demo_places(session, commune.id, indicators, today)
+    invites = {}
+    first_village = (
+        (
+            await session.execute(
+                select(Village.id).where(Village.commune_id == commune.id).order_by(Village.id)
+            )
+        )
+        .scalars()
+        .first()
+    )
+    for role in (Role.VOLUNTEER, Role.LEADER, Role.OFFICIAL):
+        village_id = None if role == Role.OFFICIAL else first_village
+        code = (
+            (
+                await session.execute(
+                    select(InviteCode.code).where(
+                        InviteCode.commune_id == commune.id,
+                        InviteCode.role == role,
+                        InviteCode.village_id.is_(None)
+                        if village_id is None
+                        else InviteCode.village_id == village_id,
+                        InviteCode.expires_at > now,
+                        InviteCode.uses < InviteCode.max_uses,
+                    )
+                )
+            )
+            .scalars()
+            .first()
+        )
+        invites[role.value] = code or await create_invite(
+            session,
+            commune_id=commune.id,
+            village_id=village_id,
+            role=role,
+            uses=50,
+            days=30,
+            now=now,
+        )
+    return DemoResult(commune.id, created, invites)
+
+
+async def _demo_places(
+    session: AsyncSession, commune_id: int, indicators: dict[str, int], today: date
+) -> None:
+    deadline = today + timedelta(days=CAMPAIGN_DAYS)
+    for code, population, baseline in (("DIEN", 1857, 532), ("NUOC", 1650, 402)):
+        session.add(
+            Target(
+                commune_id=commune_id,
+                indicator_id=indicators[code],
+                population=population,
+                baseline=baseline,
+                baseline_date=today,
+                target_percent=70,
+                deadline=deadline,
+            )
+        )
+    for index, (name, population, baseline) in enumerate(DEMO_VILLAGES):
+        village = Village(commune_id=commune_id, name=name, name_key=fold(name))
+        session.add(village)
+        await session.flush()
+        water_population, water_baseline = DEMO_WATER[index]
+        for code, pop, base in (
+            ("DIEN", population, baseline),
+            ("NUOC", water_population, water_baseline),
+        ):
+            session.add(
+                Target(
+                    commune_id=commune_id,
+                    village_id=village.id,
+                    indicator_id=indicators[code],
+                    population=pop,
+                    baseline=base,
+                    baseline_date=today,
+                    target_percent=70,
+                    deadline=deadline,
+                )
+            )
+        for n, head in enumerate(DEMO_NAMES):
+            number = n + 1
+            session.add(
+                Household(
+                    commune_id=commune_id,
+                    village_id=village.id,
+                    head_name=head,
+                    name_key=fold(head),
+                    house_number=str(number * 2 + index),
+                    hamlet=str(n % 3 + 1),
+                    phone=f"09{index + 1}{number:07d}",
+                    customer_code=f"PA12{index + 1:02d}{number:07d}",
+                )
+            )
+    await session.flush()

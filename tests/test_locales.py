@@ -1,0 +1,66 @@
+"""Every string the code shows exists in vi and en, with the same placeholders."""
+
+import pytest
+
+from locales import LANGUAGES, Translator, load_catalog, placeholders
+from locales.extract import extract
+
+
+@pytest.fixture(scope="module")
+def found():
+    return extract()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_message_is_translated(found, lang):
+    catalog = load_catalog(lang)
+    missing = [f"{f.path}:{f.line} {f.msgid!r}" for f in found if f.msgid not in catalog]
+    assert missing == [], f"run `cdsbot i18n update` and translate: {missing}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_placeholders_match(found, lang):
+    catalog = load_catalog(lang)
+    wrong = []
+    for item in found:
+        ids = item.msgid if isinstance(item.msgid, tuple) else (item.msgid,)
+        translated = catalog.get(item.msgid)
+        forms = translated if isinstance(translated, tuple) else (translated,)
+        expected = set().union(*(placeholders(i) for i in ids))
+        for form in forms:
+            if form and placeholders(form) - expected:
+                wrong.append(item.msgid)
+            if form and isinstance(item.msgid, str) and placeholders(form) != expected:
+                wrong.append(item.msgid)
+    assert wrong == []
+
+
+def test_extraction_finds_known_strings(found):
+    ids = {f.msgid for f in found}
+    assert "This question has closed." in ids
+    assert "Cancelled. Nothing was saved." in ids
+
+
+def test_vietnamese_has_diacritics():
+    vi = load_catalog("vi")
+    assert vi["Cancelled. Nothing was saved."] == "Đã hủy. Chưa có gì được lưu."
+
+
+def test_vietnamese_number_formats():
+    t = Translator("vi")
+    assert t.num(1857) == "1.857"
+    assert t.pct(532 / 1857 * 100) == "28,6%"
+    assert t.num(768 / 92, 2) == "8,35"
+    from datetime import date
+
+    assert t.date(date(2024, 11, 30)) == "30/11/2024"
+
+
+def test_english_number_formats():
+    t = Translator("en")
+    assert t.num(1857) == "1,857"
+    assert t.pct(28.647) == "28.6%"
+
+
+def test_unknown_language_falls_back_to_vietnamese():
+    assert Translator("fr").lang == "vi"
