@@ -147,17 +147,24 @@ def pipeline(sessionmaker, clock, tmp_path) -> Pipeline:
 @pytest.fixture
 async def demo(sessionmaker, clock) -> DemoResult:
     async with sessionmaker() as session, session.begin():
-        return await ensure_demo(
-            session, today=clock.now.astimezone(TZ).date(), now=clock.now
-        )
+        return await ensure_demo(session, today=clock.now.astimezone(TZ).date(), now=clock.now)
 
 
 class Chat:
     """One user's chat through the real pipeline, as a transcript."""
 
-    def __init__(self, pipeline: Pipeline, clock: Clock, user_id: str, *, channel: str,
-                 name: str | None, caps: Capabilities, chat_id: str | None = None,
-                 chat_kind: str = "private") -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        clock: Clock,
+        user_id: str,
+        *,
+        channel: str,
+        name: str | None,
+        caps: Capabilities,
+        chat_id: str | None = None,
+        chat_kind: str = "private",
+    ) -> None:
         self.pipeline, self.clock = pipeline, clock
         self.user_id, self.channel, self.name, self.caps = user_id, channel, name, caps
         self.chat_id = chat_id or user_id
@@ -168,10 +175,17 @@ class Chat:
     async def send(self, text: str | None = None, **fields) -> list[Reply]:
         self._n += 1
         incoming = Incoming(
-            channel=self.channel, user_id=self.user_id, chat_id=self.chat_id,
-            message_id=fields.pop("message_id", f"{self.user_id}-{self._n}-{uuid.uuid4().hex[:6]}"),
-            sent_at=fields.pop("sent_at", self.clock.now), text=text, display_name=self.name,
-            chat_kind=self.chat_kind, **fields,
+            channel=self.channel,
+            user_id=self.user_id,
+            chat_id=self.chat_id,
+            message_id=fields.pop(
+                "message_id", f"{self.user_id}-{self._n}-{uuid.uuid4().hex[:6]}"
+            ),
+            sent_at=fields.pop("sent_at", self.clock.now),
+            text=text,
+            display_name=self.name,
+            chat_kind=self.chat_kind,
+            **fields,
         )
         self.replies = await self.pipeline.process(incoming, self.caps)
         return self.replies
@@ -195,8 +209,14 @@ class Chat:
 
 @pytest.fixture
 def chat(pipeline, clock):
-    def make(user_id: str = "u1", *, channel: str = "console", name: str | None = None,
-             caps: Capabilities = TEXT_CAPS, **kw) -> Chat:
+    def make(
+        user_id: str = "u1",
+        *,
+        channel: str = "console",
+        name: str | None = None,
+        caps: Capabilities = TEXT_CAPS,
+        **kw,
+    ) -> Chat:
         return Chat(pipeline, clock, user_id, channel=channel, name=name, caps=caps, **kw)
 
     return make
@@ -216,8 +236,9 @@ async def join(chat: Chat, code: str, name: str = "Nguyễn Thị Lan") -> Chat:
 def joined(chat, demo):
     """Make a member of the demo commune: role volunteer / leader / official."""
 
-    async def make(user_id: str, role: str = "volunteer", name: str = "Nguyễn Thị Lan",
-                   **kw) -> Chat:
+    async def make(
+        user_id: str, role: str = "volunteer", name: str = "Nguyễn Thị Lan", **kw
+    ) -> Chat:
         return await join(chat(user_id, **kw), demo.invites[role], name)
 
     return make

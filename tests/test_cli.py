@@ -13,13 +13,22 @@ ROOT = Path(__file__).parent.parent
 
 
 def cdsbot(tmp_path: Path, *args: str, stdin: str = "", timeout: int = 60):
-    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/db.sqlite3",
-           "DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/db.sqlite3",
+        "DATA_DIR": str(tmp_path / "data"),
+        "PYTHONPATH": str(ROOT),
+    }
     env.pop("TELEGRAM_BOT_TOKEN", None)
     env.pop("ZALO_BOT_TOKENS", None)
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], cwd=tmp_path, env=env, input=stdin,
-        capture_output=True, text=True, timeout=timeout,
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -39,13 +48,25 @@ def test_demo_is_idempotent(demo_db):
 
 
 def test_invite_create_and_join_in_console(demo_db):
-    made = cdsbot(demo_db, "invite", "create", "--village", "Thôn 2", "--role", "volunteer",
-                  "--uses", "20", "--days", "30")
+    made = cdsbot(
+        demo_db,
+        "invite",
+        "create",
+        "--village",
+        "Thôn 2",
+        "--role",
+        "volunteer",
+        "--uses",
+        "20",
+        "--days",
+        "30",
+    )
     assert made.returncode == 0, made.stderr
     code = made.stdout.strip().splitlines()[-1]
     assert len(code) == 7 and code[3] == "-"
-    chat = cdsbot(demo_db, "chat", "--user", "new-user",
-                  stdin=f"/start\n{code}\nPhạm Văn Đức\n/trogiup\n")
+    chat = cdsbot(
+        demo_db, "chat", "--user", "new-user", stdin=f"/start\n{code}\nPhạm Văn Đức\n/trogiup\n"
+    )
     assert chat.returncode == 0, chat.stderr
     assert "Thôn 2" in chat.stdout and "🎉" in chat.stdout and "/trogiup" in chat.stdout
 
@@ -62,11 +83,19 @@ def test_official_invite_needs_no_village(demo_db):
 
 def test_killed_mid_onboarding_continues_at_the_same_step(demo_db):
     code = cdsbot(demo_db, "invite", "create", "--village", "Thôn 1").stdout.split()[-1]
-    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{demo_db}/db.sqlite3",
-           "DATA_DIR": str(demo_db / "data"), "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{demo_db}/db.sqlite3",
+        "DATA_DIR": str(demo_db / "data"),
+        "PYTHONPATH": str(ROOT),
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "chat", "--user", "crash", "--name", "Lan"],
-        cwd=demo_db, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        cwd=demo_db,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     proc.stdin.write(f"/start\n{code}\n")
     proc.stdin.flush()

@@ -32,8 +32,13 @@ def test_postgres_url_gets_async_driver(monkeypatch):
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("TIMEZONE", "Mars/Base"), ("DEFAULT_LOCALE", "fr"), ("DATABASE_URL", "mysql://x"),
-     ("WEB_PORT", "99999"), ("PUBLIC_BASE_URL", "ftp://x")],
+    [
+        ("TIMEZONE", "Mars/Base"),
+        ("DEFAULT_LOCALE", "fr"),
+        ("DATABASE_URL", "mysql://x"),
+        ("WEB_PORT", "99999"),
+        ("PUBLIC_BASE_URL", "ftp://x"),
+    ],
 )
 def test_wrong_value_is_one_clear_line(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
@@ -47,8 +52,12 @@ def test_wrong_value_is_one_clear_line(monkeypatch, name, value):
 def test_cli_reports_bad_setting_without_traceback(tmp_path):
     env = {**os.environ, "TIMEZONE": "Nowhere/Else"}
     proc = subprocess.run(
-        [sys.executable, "-m", "bot", "demo"], cwd=tmp_path, env=env,
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "bot", "demo"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 2
     assert "TIMEZONE" in proc.stderr and "Traceback" not in proc.stderr
