@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import signal
 import sys
 
 from bot.app import App
+from bot.channels.base import Channel
 from bot.channels.console import ConsoleChat
 from bot.cli import create_demo
+from bot.web import make_web_app, start_web
 from models.membership import show_code
 
+log = logging.getLogger(__name__)
 CONSOLE_USER = "console-demo"
 
 
@@ -16,8 +23,36 @@ async def serve(app: App) -> int:
     settings = app.settings
     if not settings.telegram_bot_token and not settings.zalo_tokens:
         return await _console(app)
-    print("Telegram/Zalo channels are not available in this build yet.", file=sys.stderr)
-    return 1
+    channels = make_channels(app)
+    web_app = make_web_app()
+    for channel in channels:
+        channel.mount(web_app)
+    runner = await start_web(web_app, settings.web_host, settings.web_port)
+    for channel in channels:
+        await channel.start()
+    log.info("running: %s", ", ".join(c.name for c in channels))
+    try:
+        await _wait_for_signal()
+    finally:
+        for channel in channels:
+            await channel.stop()
+        await runner.cleanup()
+    return 0
+
+
+def make_channels(app: App) -> list[Channel]:
+    """Every platform with a token configured."""
+    channels: list[Channel] = []
+    return channels
+
+
+async def _wait_for_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
 
 
 async def _console(app: App) -> int:
@@ -27,9 +62,7 @@ async def _console(app: App) -> int:
         "Invite codes: "
         + ", ".join(f"{role} {show_code(code)}" for role, code in result.invites.items())
     )
-    print(
-        "To use Telegram or Zalo, put TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKENS in .env (see README)."
-    )
+    print("For Telegram or Zalo, set TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKENS in .env (see README).")
     print("Type /start, then an invite code. Ctrl-D to quit.")
     await ConsoleChat(app.pipeline, CONSOLE_USER, "Người dùng thử").run(sys.stdin, sys.stdout)
     return 0

@@ -1,7 +1,13 @@
-"""What every channel shares: the numbered-text rendering of choices and text splitting."""
+"""What every channel shares: the Channel protocol, numbered choices, text splitting."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Protocol
+
+from aiohttp import web as aiohttp_web
+
+from handlers.context import Capabilities
 from handlers.messages import Reply
 from locales import Translator
 
@@ -48,3 +54,36 @@ def split_text(text: str, limit: int) -> list[str]:
         if all(len(p) <= limit for p in parts):
             return parts
     return [text[i : i + limit] for i in range(0, len(text), limit)]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What happened to one send: the outbox decides from this whether to retry."""
+
+    ok: bool
+    # Seconds the platform asked us to wait (HTTP 429).
+    retry_after: float | None = None
+    # The user blocked the bot or the chat is gone: stop sending until they write again.
+    unreachable: bool = False
+    # A transient failure (5xx, timeout, connection dropped): retry with backoff.
+    transient: bool = False
+    error: str | None = None
+
+
+class Channel(Protocol):
+    """A platform adapter. `cdsbot run` starts every configured channel."""
+
+    name: str
+    caps: Capabilities
+
+    def mount(self, web: aiohttp_web.Application) -> None:
+        """Add webhook or file routes to the shared web server (may do nothing)."""
+
+    async def start(self) -> None:
+        """Begin receiving: long polling task, or register the webhook."""
+
+    async def stop(self) -> None: ...
+
+    async def deliver(self, chat_id: str, bot: str, replies: list[Reply]) -> Delivery:
+        """Send replies to a chat outside a conversation turn (used by the outbox)."""
+        ...
