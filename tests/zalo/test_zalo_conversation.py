@@ -1,0 +1,112 @@
+"""Whole conversations through the real Zalo client and the fake Zalo API, in both modes."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy import select
+
+from models import ChannelAccount, Conversation, Inbound, Member
+from models.membership import show_code
+from tests.fakes.zalo_api import text_update
+
+MODES = ["polling", "webhook"]
+
+
+async def rows(sessionmaker, model, *where):
+    async with sessionmaker() as session:
+        return (await session.execute(select(model).where(*where))).scalars().all()
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_join_and_pick_choices_by_number_and_unaccented_word(zalo, demo, sessionmaker, mode):
+    env = await zalo(mode=mode)
+    lan = env.user("e4ea2cd5189df1c3a88c", "Lan Nguyen")
+    await lan.send("xin chao")
+    assert "mã mời" in lan.last_text
+    await lan.send(show_code(demo.invites["volunteer"]).lower())
+    assert 'tên là "Lan Nguyen"' in lan.last_text
+    assert "1. Đúng" in lan.last_text and "Trả lời 1 hoặc 2." in lan.last_text
+    await lan.send("2")
+    assert "họ và tên" in lan.last_text
+    await lan.send("Nguyễn Thị Lan")
+    assert "🎉" in lan.last_text
+    await lan.send("/ngonngu")
+    assert "1. Tiếng Việt\n2. English\nTrả lời 1 hoặc 2." in lan.last_text
+    await lan.send("english")
+    await lan.send("/ngonngu")
+    assert "Reply 1 or 2." in lan.last_text
+    await lan.send("1")
+    [account] = await rows(sessionmaker, ChannelAccount)
+    [member] = await rows(sessionmaker, Member)
+    assert (account.channel, account.user_id, account.bot) == (
+        "zalo",
+        "e4ea2cd5189df1c3a88c",
+        "1111",
+    )
+    assert (member.name, member.locale) == ("Nguyễn Thị Lan", "vi")
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_replayed_update_never_acts_twice(zalo, demo, sessionmaker, mode):
+    env = await zalo(mode=mode)
+    lan = env.user("u-replay")
+    update = text_update("u-replay", "/start")
+    if mode == "polling":
+        env.bot().replay_next = True
+        await lan.send_update(update)
+    else:
+        await lan.send_update(update)
+        lan.wrapped = False  # the same update again, this time as a bare body
+        await lan.send_update(update, expect=False)
+        assert env.fake.webhook_posts == [200, 200]
+    assert len(lan._mine()) == 1
+    inbound = await rows(sessionmaker, Inbound)
+    assert [r.message_key for r in inbound] == [f"1111:{update['message']['message_id']}"]
+    if mode == "polling":
+        assert env.bot().calls["getUpdates"] >= 2
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_sticker_mid_flow_asks_to_type_and_the_flow_stays(zalo, demo, sessionmaker, mode):
+    env = await zalo(mode=mode)
+    hai = env.user("u-sticker", "")
+    await hai.send("/start")
+    await hai.send(demo.invites["volunteer"])
+    assert "họ và tên" in hai.last_text
+    sticker = text_update("u-sticker", "", event="message.sticker.received", sticker="0e07")
+    await hai.send_update(sticker)
+    assert "nhãn dán" in hai.last_text or "sticker" in hai.last_text.lower()
+    await hai.send_update(text_update("u-sticker", "", event="message.voice.received"))
+    assert "gõ" in hai.last_text
+    await hai.send_update(text_update("u-sticker", "", event="message.unsupported.received"))
+    assert "gõ" in hai.last_text
+    [conv] = await rows(sessionmaker, Conversation)
+    assert (conv.flow, conv.step) == ("join", "name")
+    await hai.send("Trần Văn Hải")
+    assert "🎉" in hai.last_text
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_token_is_absent_from_all_logs(zalo, fake, demo, caplog, mode):
+    caplog.set_level(logging.DEBUG)
+    env = await zalo(mode=mode)
+    lan = env.user("u-logs")
+    await lan.send("/start")
+    await lan.send(demo.invites["volunteer"])
+    env.bot().failures = [500]
+    await lan.send("Nguyễn Thị Lan", expect=False)
+    assert "secret-token-a" not in caplog.text
+    assert "1111:secret" not in caplog.text
+    assert "zalo bot 1111" in caplog.text  # the bot id is what logs name
+    assert "/bot<token>/sendMessage" in caplog.text  # httpx's request lines, redacted
+
+
+async def test_photo_caption_and_image_events_reach_the_core(zalo, demo, sessionmaker):
+    env = await zalo(mode="webhook")
+    lan = env.user("u-photo")
+    photo = text_update("u-photo", "", event="message.image.received", photo_url="https://x/a.jpg")
+    await lan.send_update(photo)
+    # Not joined yet: any first message gets the greeting.
+    assert "mã mời" in lan.last_text
