@@ -110,3 +110,21 @@ async def test_photo_caption_and_image_events_reach_the_core(zalo, demo, session
     await lan.send_update(photo)
     # Not joined yet: any first message gets the greeting.
     assert "mã mời" in lan.last_text
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_lienket_links_a_console_member_to_zalo(zalo, joined, sessionmaker, mode):
+    env = await zalo(mode=mode)
+    console = await joined("console-lan", channel="console")
+    await console.say("/lienket")
+    code = console.text.split("/lienket ", 1)[1].split()[0]
+    lan = env.user("zalo-lan", "Lan")
+    await lan.send("/lienket")
+    assert "nhập mã liên kết" in lan.last_text
+    await lan.send(code.replace("-", "").lower())
+    assert "Đã liên kết! Ở đây anh/chị cũng là Nguyễn Thị Lan" in lan.last_text
+    accounts = await rows(sessionmaker, ChannelAccount)
+    assert sorted((a.channel, a.bot) for a in accounts) == [("console", ""), ("zalo", "1111")]
+    assert len({a.member_id for a in accounts}) == 1
+    async with sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(Member)) == 1
