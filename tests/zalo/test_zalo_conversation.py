@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import ChannelAccount, Conversation, Inbound, Member
 from models.membership import show_code
