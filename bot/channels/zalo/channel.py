@@ -9,6 +9,7 @@ import logging
 import secrets
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -33,6 +34,11 @@ SECRET_HEADER = "X-Bot-Api-Secret-Token"
 WARN_SHARE = 0.8
 # Send "typing…" only when a turn is slow, so quick answers spend no extra API call.
 TYPING_AFTER = 1.0
+# Replies to a user's own message are retried a little (the outbox retries pushes itself).
+REPLY_TRIES = 3
+MAX_WAIT = 30.0
+# Zalo replays consumed updates; recent ids are skipped before touching the database.
+SEEN_SIZE = 2000
 
 
 class ZaloChannel:
@@ -71,6 +77,8 @@ class ZaloChannel:
         self._poller: asyncio.Task | None = None
         self._tasks: set[asyncio.Task] = set()
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self.typing_after = TYPING_AFTER
 
     @property
     def path(self) -> str:
@@ -149,18 +157,29 @@ class ZaloChannel:
         """One update through the core; never raises (it runs in background tasks)."""
         try:
             incoming = adapter.to_incoming(update, self.bot, self.clock())
-            if incoming is None:
+            if incoming is None or self._replayed(incoming.key):
                 return
             lock = self._locks.setdefault(incoming.chat_id, asyncio.Lock())
             async with lock:  # one chat's messages are handled in order
                 replies = await self._turn(incoming)
-                await self.send(incoming.chat_id, replies)
+                await self.send(incoming.chat_id, replies, tries=REPLY_TRIES)
+        except ZaloError as exc:
+            log.error("zalo bot %s: reply not sent (%s)", self.bot, exc)
         except Exception as exc:
             log.error("zalo bot %s: update failed: %s", self.bot, type(exc).__name__)
 
+    def _replayed(self, key: str) -> bool:
+        if key in self._seen:
+            self._seen.move_to_end(key)
+            return True
+        self._seen[key] = None
+        if len(self._seen) > SEEN_SIZE:
+            self._seen.popitem(last=False)
+        return False
+
     async def _turn(self, incoming: Incoming) -> list[Reply]:
         task = asyncio.create_task(self.pipeline.process(incoming, self.caps))
-        done, _ = await asyncio.wait({task}, timeout=TYPING_AFTER)
+        done, _ = await asyncio.wait({task}, timeout=self.typing_after)
         if not done:
             try:
                 await self.client.send_typing(incoming.chat_id)
@@ -169,15 +188,25 @@ class ZaloChannel:
         return await task
 
     # -- sending ----------------------------------------------------------------------------
-    async def send(self, chat_id: str, replies: list[Reply]) -> None:
-        """Send every part; raises ZaloError at the first failure."""
+    async def send(self, chat_id: str, replies: list[Reply], *, tries: int = 1) -> None:
+        """Send every part; raises ZaloError when a part still fails after `tries` attempts."""
         for reply in replies:
             for part in adapter.render(reply, self.links):
+                await self._send_part(chat_id, part, tries)
+                await self._count()
+
+    async def _send_part(self, chat_id: str, part: adapter.Send, tries: int) -> None:
+        for attempt in range(1, tries + 1):
+            try:
                 if part.photo_url:
                     await self.client.send_photo(chat_id, part.photo_url, part.text)
                 else:
                     await self.client.send_message(chat_id, part.text)
-                await self._count()
+                return
+            except ZaloError as exc:
+                if attempt == tries or not (exc.transient or exc.code == 429):
+                    raise
+                await asyncio.sleep(min(exc.retry_after or 0.5 * 2**attempt, MAX_WAIT))
 
     async def deliver(self, chat_id: str, bot: str, replies: list[Reply]) -> Delivery:
         """A scheduled push: skipped with error "quota" once the bot's month is spent."""
