@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -149,3 +150,66 @@ async def test_too_long_text_is_refused_by_the_api_with_400(fake):
     assert err.value.code == 400 and not err.value.transient
     assert (await client.send_message("u1", "a" * 2000))["message_id"]
     await client.close()
+
+
+MALFORMED = [
+    [],
+    "text",
+    None,
+    {"ok": True, "result": None},
+    {"ok": False, "result": {"event_name": "message.text.received"}},
+    {"event_name": "message.text.received", "message": "x"},
+    {"event_name": "message.text.received", "message": {"from": [], "chat": 5}},
+    {"event_name": 7, "message": {"message_id": {"a": 1}, "from": {"id": None}}},
+    {
+        "event_name": "message.text.received",
+        "message": {
+            "message_id": "m",
+            "date": "soon",
+            "from": {"id": "u-fuzz", "is_bot": False},
+            "chat": {"id": "u-fuzz"},
+            "text": 12,
+        },
+    },
+    {
+        "event_name": "message.text.received",
+        "message": {
+            "message_id": "m2",
+            "date": 10**30,
+            "from": {"id": "u-fuzz"},
+            "chat": {"id": "u-fuzz"},
+            "text": "\x00" * 5000,
+        },
+    },
+    {
+        "event_name": "message.text.received",
+        "message": {
+            "message_id": "m3",
+            "from": {"id": "x" * 500},
+            "chat": {"id": "x" * 500},
+            "text": "hi",
+        },
+    },
+    {
+        "event_name": "message.text.received",
+        "message": {
+            "message_id": "m4",
+            "from": {"id": "bot-2", "is_bot": True},
+            "chat": {"id": "bot-2"},
+            "text": "/start",
+        },
+    },
+]
+
+
+async def test_malformed_webhook_bodies_never_get_a_500(zalo, demo, caplog):
+    env = await zalo(mode="webhook")
+    bot = env.bot()
+    for body in MALFORMED:
+        status = await env.fake.deliver(bot, body, wrapped=False)
+        assert status in (200, 400), body  # an empty body (None) is a 400
+    await asyncio.sleep(0.5)
+    assert not env.channels[0]._tasks
+    assert "update failed" not in caplog.text
+    # The two readable ones were answered (a non-text first message gets the greeting).
+    assert {s.chat_id for s in bot.sent} == {"u-fuzz"}

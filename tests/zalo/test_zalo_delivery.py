@@ -211,3 +211,14 @@ async def test_polls_are_at_least_the_interval_apart_when_updates_pour_in(fake, 
     await channel.stop()
     gaps = [b - a for a, b in zip(bot.poll_times, bot.poll_times[1:], strict=False)]
     assert gaps and min(gaps[:3]) >= 0.29
+
+
+async def test_a_caption_too_long_for_the_photo_follows_as_text(zalo, pipeline):
+    env = await zalo()
+    path = pipeline.files_dir / "long.png"
+    path.write_bytes(PNG)
+    caption = "Chú thích dài. " * 200
+    assert (await env.channels[0].deliver("u1", "1111", [Reply(image=Image(path, caption))])).ok
+    sent = env.bot().sent
+    assert sent[0].method == "sendPhoto" and sent[0].text == ""
+    assert " ".join(s.text for s in sent[1:]).split() == caption.split()

@@ -67,13 +67,18 @@ def to_incoming(update: dict[str, Any], bot: str, now: datetime) -> Incoming | N
         chat_id=chat_id,
         message_id=message_id,
         sent_at=_sent_at(message.get("date"), now),
-        text=text if isinstance(text, str) else None,
+        text=_clean(text) if isinstance(text, str) else None,
         kind=kind,
         chat_kind="group" if str(chat.get("chat_type", "")).upper() == "GROUP" else "private",
         photo=str(photo) if photo else None,
-        display_name=str(name)[:120] if name else None,
+        display_name=_clean(str(name))[:120] if name else None,
         bot=bot,
     )
+
+
+def _clean(text: str) -> str:
+    # PostgreSQL text cannot hold NUL; nothing a person types needs it.
+    return text.replace("\x00", "")
 
 
 def _sent_at(raw: Any, now: datetime) -> datetime:
@@ -116,13 +121,13 @@ def render(reply: Reply, links: FileLinks | None) -> list[Send]:
         else:
             extra.append(reply.document.caption)
             extra.append(t._("(A file was left out: the admin must set PUBLIC_BASE_URL.)"))
-    body = "\n".join(p for p in [text, *extra] if p)
     sends: list[Send] = []
     if photo is not None:
         caption = reply.image.caption if reply.image else ""
-        if caption and len(caption) <= MAX_TEXT:
-            sends.append(Send(caption, photo))
-        else:
-            sends.append(Send("", photo))
+        if len(caption) > MAX_TEXT:  # too long for a caption: it follows as text
+            extra.insert(0, caption)
+            caption = ""
+        sends.append(Send(caption, photo))
+    body = "\n".join(p for p in [text, *extra] if p)
     sends += [Send(part) for part in split_text(body, MAX_TEXT) if part.strip()]
     return sends

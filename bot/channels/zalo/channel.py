@@ -122,10 +122,14 @@ class ZaloChannel:
         update = adapter.unwrap(body)
         if update is not None:
             # Answer at once; the turn runs in the background (Zalo gives up on slow hooks).
-            task = asyncio.create_task(self.handle_update(update))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._spawn(update)
         return web.json_response({"ok": True})
+
+    def _spawn(self, update: dict[str, Any]) -> None:
+        # References are kept so tasks are not collected mid-turn and `stop` can await them.
+        task = asyncio.create_task(self.handle_update(update))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _poll(self) -> None:
         try:
@@ -149,7 +153,7 @@ class ZaloChannel:
                 backoff = min(backoff * 2, 60.0)
                 continue
             for update in updates:
-                await self.handle_update(update)
+                self._spawn(update)
             # Zalo answers at once while its queue is non-empty: never poll hot.
             await asyncio.sleep(max(0.0, self.poll_interval - (time.monotonic() - started)))
 

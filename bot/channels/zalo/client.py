@@ -43,8 +43,23 @@ class Redactor(logging.Filter):
 
 
 REDACTOR = Redactor()
-# Records are filtered by the logger that creates them, so each noisy logger gets the filter.
-for _name in ("httpx", "httpcore", "bot.channels.zalo", "aiohttp.access", "aiohttp.server"):
+# Logger filters only see records created on that very logger (not on its children), so each
+# logger that may see a URL gets the filter.
+_NOISY = (
+    "httpx",
+    "httpcore",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "aiohttp.access",
+    "aiohttp.server",
+    "aiohttp.client",
+    "bot.pipeline",
+    "bot.channels.zalo.client",
+    "bot.channels.zalo.channel",
+)
+for _name in _NOISY:
     logging.getLogger(_name).addFilter(REDACTOR)
 
 
