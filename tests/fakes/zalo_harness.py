@@ -1,4 +1,15 @@
-"""Our web server + real Zalo channels + the fake Zalo API, and users who chat through them."""
+"""Our web server + real Zalo channels + the fake Zalo API, and users who chat through them.
+
+Adding a step of the full scenario is a few lines in a test with the `zalo` fixture:
+
+    env = await zalo(mode="webhook")            # or "polling"
+    lan = env.user("zalo-lan", "Lan")
+    await join(lan, demo.invites["volunteer"])  # tests.conftest.join works on a ZaloUser
+    await lan.send("/tiendo bieudo")
+    assert "Tiến độ" in lan.last_text
+    [png] = lan.fetched                         # Zalo (the fake) downloaded the signed link
+    assert png.status == 200 and png.body.startswith(b"\x89PNG")
+"""
 
 from __future__ import annotations
 
