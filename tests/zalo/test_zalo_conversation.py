@@ -51,7 +51,8 @@ async def test_join_and_pick_choices_by_number_and_unaccented_word(zalo, demo, s
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_replayed_update_never_acts_twice(zalo, demo, sessionmaker, mode):
+async def test_replayed_update_never_acts_twice(zalo, demo, sessionmaker, caplog, mode):
+    caplog.set_level(logging.INFO)
     env = await zalo(mode=mode)
     lan = env.user("u-replay")
     update = text_update("u-replay", "/start")
@@ -64,6 +65,12 @@ async def test_replayed_update_never_acts_twice(zalo, demo, sessionmaker, mode):
         await lan.send_update(update, expect=False)
         assert env.fake.webhook_posts == [200, 200]
     assert len(lan._mine()) == 1
+    # After a restart the in-memory list is gone: the database still knows the id.
+    env.channels[0]._seen.clear()
+    env.bot().replay_next = False
+    await lan.send_update(update, expect=False)
+    assert len(lan._mine()) == 1
+    assert "duplicate zalo/1111:" in caplog.text
     inbound = await rows(sessionmaker, Inbound)
     assert [r.message_key for r in inbound] == [f"1111:{update['message']['message_id']}"]
     if mode == "polling":
