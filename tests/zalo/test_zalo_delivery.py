@@ -189,13 +189,18 @@ async def test_polling_is_refused_while_a_webhook_is_set(fake, pipeline, caplog)
     assert "token-c" not in caplog.text
 
 
-async def test_bad_token_gets_401_without_the_token_in_the_error(fake, caplog):
+async def test_bad_token_gets_401_without_the_token_in_the_error(fake, pipeline, caplog):
     caplog.set_level(logging.DEBUG)
     client = ZaloClient("9999:wrong-token", fake.base)
     with pytest.raises(ZaloError) as err:
         await client.get_me()
     await client.close()
     assert err.value.code == 401 and err.value.fatal
+    channel = ZaloChannel("9999:wrong-token", pipeline, api_base=fake.base)
+    await channel.start()  # logs one line and stays idle; the process keeps running
+    assert channel._poller is None
+    await channel.stop()
+    assert "zalo bot 9999: the token was refused (401)" in caplog.text
     assert "wrong-token" not in str(err.value) and "wrong-token" not in caplog.text
 
 

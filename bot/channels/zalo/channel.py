@@ -94,11 +94,17 @@ class ZaloChannel:
             me = await self.client.get_me()
             log.info("zalo bot %s: connected as %s", self.bot, me.get("account_name", "?"))
         except ZaloError as exc:
-            log.error("zalo bot %s: getMe failed (%s); check ZALO_BOT_TOKENS", self.bot, exc)
-            return
+            if exc.fatal:
+                log.error(_BAD_TOKEN, self.bot)
+                return
+            # Zalo unreachable at start: polling retries with backoff until it answers.
+            log.warning("zalo bot %s: getMe failed (%s)", self.bot, exc)
         if self.public_base_url:
-            await self.client.set_webhook(self.public_base_url + self.path, self.secret)
-            log.info("zalo bot %s: webhook mode", self.bot)
+            try:
+                await self.client.set_webhook(self.public_base_url + self.path, self.secret)
+                log.info("zalo bot %s: webhook mode", self.bot)
+            except ZaloError as exc:
+                log.error("zalo bot %s: setWebhook failed (%s)", self.bot, exc)
         else:
             self._poller = asyncio.create_task(self._poll(), name=f"zalo-poll-{self.bot}")
 
@@ -149,6 +155,11 @@ class ZaloChannel:
                     log.error(_WEBHOOK_SET if exc.code != 401 else _BAD_TOKEN, self.bot)
                     return
                 log.warning("zalo bot %s: polling failed (%s)", self.bot, exc)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 60.0)
+                continue
+            except Exception as exc:  # the poller must outlive anything odd in one answer
+                log.error("zalo bot %s: polling failed: %s", self.bot, type(exc).__name__)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 60.0)
                 continue
