@@ -11,7 +11,9 @@ import sys
 from bot.app import App
 from bot.channels.base import Channel
 from bot.channels.console import ConsoleChat
+from bot.channels.zalo.channel import ZaloChannel
 from bot.cli import create_demo
+from bot.files import file_links
 from bot.web import make_web_app, start_web
 from models.membership import show_code
 
@@ -43,6 +45,21 @@ async def serve(app: App) -> int:
 def make_channels(app: App) -> list[Channel]:
     """Every platform with a token configured."""
     channels: list[Channel] = []
+    settings = app.settings
+    links = file_links(settings, app.files_dir)
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    for token in settings.zalo_tokens:
+        channels.append(
+            ZaloChannel(
+                token,
+                app.pipeline,
+                api_base=settings.zalo_api_base,
+                public_base_url=settings.public_base_url,
+                webhook_secret=secret,
+                links=links,
+                quota=settings.zalo_monthly_quota,
+            )
+        )
     return channels
 
 

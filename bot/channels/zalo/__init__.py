@@ -1,0 +1,1 @@
+"""Zalo Bot Platform channel: HTTP client, update/reply adapter, the Channel itself."""

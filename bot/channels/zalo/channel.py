@@ -1,0 +1,296 @@
+"""One Zalo bot as a `Channel`: webhook or long polling in, numbered texts and photos out."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import secrets
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+from aiohttp import web
+
+from bot.channels.base import Delivery
+from bot.channels.zalo import adapter
+from bot.channels.zalo.client import POLL_TIMEOUT, ZaloClient, ZaloError, bot_id_of
+from bot.files import FileLinks
+from bot.pipeline import Pipeline
+from handlers.messages import Incoming, Reply
+from locales import translator
+from models import usage
+from models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+WARN_SHARE = 0.8
+# Send "typing…" only when a turn is slow, so quick answers spend no extra API call.
+TYPING_AFTER = 1.0
+# Replies to a user's own message are retried a little (the outbox retries pushes itself).
+REPLY_TRIES = 3
+MAX_WAIT = 30.0
+# Zalo replays consumed updates; recent ids are skipped before touching the database.
+SEEN_SIZE = 2000
+
+
+class ZaloChannel:
+    name = adapter.CHANNEL
+
+    def __init__(
+        self,
+        token: str,
+        pipeline: Pipeline,
+        *,
+        api_base: str,
+        public_base_url: str | None = None,
+        webhook_secret: str | None = None,
+        links: FileLinks | None = None,
+        quota: int = 3000,
+        tz: ZoneInfo | None = None,
+        poll_interval: float = 1.0,
+        poll_timeout: int = POLL_TIMEOUT,
+        http: httpx.AsyncClient | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.bot = bot_id_of(token)
+        self.client = ZaloClient(token, api_base, http=http)
+        self.pipeline = pipeline
+        self.public_base_url = public_base_url.rstrip("/") if public_base_url else None
+        # One secret per bot, derived so that a leaked header of one bot opens no other.
+        base = webhook_secret or secrets.token_hex(16)
+        self.secret = hmac.new(base.encode(), self.bot.encode(), hashlib.sha256).hexdigest()
+        self.links = links
+        self.caps = adapter.caps(links is not None)
+        self.quota = quota
+        self.tz = tz or pipeline.tz
+        self.poll_interval = max(poll_interval, 0.0)
+        self.poll_timeout = poll_timeout
+        self.clock = clock
+        self._poller: asyncio.Task | None = None
+        self._tasks: set[asyncio.Task] = set()
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self.typing_after = TYPING_AFTER
+
+    @property
+    def path(self) -> str:
+        return f"/zalo/{self.bot}"
+
+    def mount(self, web_app: web.Application) -> None:
+        web_app.router.add_post(self.path, self.webhook)
+        if self.links is not None:
+            self.links.mount(web_app)
+
+    async def start(self) -> None:
+        try:
+            me = await self.client.get_me()
+            log.info("zalo bot %s: connected as %s", self.bot, me.get("account_name", "?"))
+        except ZaloError as exc:
+            if exc.fatal:
+                log.error(_BAD_TOKEN, self.bot)
+                return
+            # Zalo unreachable at start: polling retries with backoff until it answers.
+            log.warning("zalo bot %s: getMe failed (%s)", self.bot, exc)
+        if self.public_base_url:
+            try:
+                await self.client.set_webhook(self.public_base_url + self.path, self.secret)
+                log.info("zalo bot %s: webhook mode", self.bot)
+            except ZaloError as exc:
+                log.error("zalo bot %s: setWebhook failed (%s)", self.bot, exc)
+        else:
+            self._poller = asyncio.create_task(self._poll(), name=f"zalo-poll-{self.bot}")
+
+    async def stop(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
+        if self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self.client.close()
+
+    # -- receiving --------------------------------------------------------------------------
+    async def webhook(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            return web.json_response({"ok": False}, status=401)
+        try:
+            body = await request.json()
+        except ValueError:
+            return web.json_response({"ok": False}, status=400)
+        update = adapter.unwrap(body)
+        if update is not None:
+            # Answer at once; the turn runs in the background (Zalo gives up on slow hooks).
+            self._spawn(update)
+        return web.json_response({"ok": True})
+
+    def _spawn(self, update: dict[str, Any]) -> None:
+        # References are kept so tasks are not collected mid-turn and `stop` can await them.
+        task = asyncio.create_task(self.handle_update(update))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _poll(self) -> None:
+        try:
+            if await self.client.get_webhook_info() is not None:
+                log.error(_WEBHOOK_SET, self.bot)
+                return
+        except ZaloError as exc:
+            log.warning("zalo bot %s: getWebhookInfo failed (%s)", self.bot, exc)
+        backoff = 1.0
+        while True:
+            started = time.monotonic()
+            try:
+                updates = await self.client.get_updates(self.poll_timeout)
+                backoff = 1.0
+            except ZaloError as exc:
+                if exc.fatal or "webhook" in exc.description.lower():
+                    log.error(_WEBHOOK_SET if exc.code != 401 else _BAD_TOKEN, self.bot)
+                    return
+                log.warning("zalo bot %s: polling failed (%s)", self.bot, exc)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 60.0)
+                continue
+            except Exception as exc:  # the poller must outlive anything odd in one answer
+                log.error("zalo bot %s: polling failed: %s", self.bot, type(exc).__name__)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 60.0)
+                continue
+            for update in updates:
+                self._spawn(update)
+            # Zalo answers at once while its queue is non-empty: never poll hot.
+            await asyncio.sleep(max(0.0, self.poll_interval - (time.monotonic() - started)))
+
+    async def handle_update(self, update: dict[str, Any]) -> None:
+        """One update through the core; never raises (it runs in background tasks)."""
+        try:
+            incoming = adapter.to_incoming(update, self.bot, self.clock())
+            if incoming is None or self._replayed(incoming.key):
+                return
+            lock = self._locks.setdefault(incoming.chat_id, asyncio.Lock())
+            async with lock:  # one chat's messages are handled in order
+                replies = await self._turn(incoming)
+                await self.send(incoming.chat_id, replies, tries=REPLY_TRIES)
+        except ZaloError as exc:
+            log.error("zalo bot %s: reply not sent (%s)", self.bot, exc)
+        except Exception as exc:
+            log.error("zalo bot %s: update failed: %s", self.bot, type(exc).__name__)
+
+    def _replayed(self, key: str) -> bool:
+        if key in self._seen:
+            self._seen.move_to_end(key)
+            return True
+        self._seen[key] = None
+        if len(self._seen) > SEEN_SIZE:
+            self._seen.popitem(last=False)
+        return False
+
+    async def _turn(self, incoming: Incoming) -> list[Reply]:
+        task = asyncio.create_task(self.pipeline.process(incoming, self.caps))
+        done, _ = await asyncio.wait({task}, timeout=self.typing_after)
+        if not done:
+            try:
+                await self.client.send_typing(incoming.chat_id)
+            except ZaloError as exc:
+                log.info("zalo bot %s: typing failed (%s)", self.bot, exc)
+        return await task
+
+    # -- sending ----------------------------------------------------------------------------
+    async def send(self, chat_id: str, replies: list[Reply], *, tries: int = 1) -> None:
+        """Send every part; raises ZaloError when a part still fails after `tries` attempts."""
+        for reply in replies:
+            for part in adapter.render(reply, self.links):
+                await self._send_part(chat_id, part, tries)
+                await self._count()
+
+    async def _send_part(self, chat_id: str, part: adapter.Send, tries: int) -> None:
+        for attempt in range(1, tries + 1):
+            try:
+                if part.photo_url:
+                    await self.client.send_photo(chat_id, part.photo_url, part.text)
+                else:
+                    await self.client.send_message(chat_id, part.text)
+                return
+            except ZaloError as exc:
+                if attempt == tries or not (exc.transient or exc.code == 429):
+                    raise
+                await asyncio.sleep(min(exc.retry_after or 0.5 * 2**attempt, MAX_WAIT))
+
+    async def deliver(self, chat_id: str, bot: str, replies: list[Reply]) -> Delivery:
+        """A scheduled push: skipped with error "quota" once the bot's month is spent."""
+        if bot and bot != self.bot:
+            log.warning("zalo bot %s: delivery meant for bot %s", self.bot, bot)
+        async with self.pipeline.sessionmaker() as session:
+            row = await usage.usage(session, channel=self.name, bot=self.bot, month=self._month())
+        if row.sent >= self.quota:
+            return Delivery(ok=False, error="quota")
+        try:
+            await self.send(chat_id, replies)
+        except ZaloError as exc:
+            return _delivery_of(exc)
+        return Delivery(ok=True)
+
+    def _month(self) -> str:
+        return usage.month_of(self.clock().astimezone(self.tz))
+
+    async def _count(self, *, warn: bool = True) -> None:
+        month = self._month()
+        async with self.pipeline.sessionmaker() as session, session.begin():
+            row = await usage.count_sent(session, channel=self.name, bot=self.bot, month=month)
+            claimed = (
+                warn
+                and not row.warned
+                and row.sent >= self.quota * WARN_SHARE
+                and await usage.claim_warning(
+                    session, channel=self.name, bot=self.bot, month=month
+                )
+            )
+            officials = (
+                await usage.officials_on_bot(session, channel=self.name, bot=self.bot)
+                if claimed
+                else []
+            )
+        if claimed:
+            await self._warn(row.sent, officials)
+
+    async def _warn(self, sent: int, officials: list[usage.Recipient]) -> None:
+        log.warning("zalo bot %s: %d of %d messages sent this month", self.bot, sent, self.quota)
+        for person in officials:
+            t = translator(person.locale)
+            text = t._(
+                "Zalo bot {bot} has sent {sent} of its {quota} messages this month. "
+                "When they run out, scheduled reminders stop until next month; "
+                "consider a second bot (ZALO_BOT_TOKENS).",
+                bot=self.bot,
+                sent=t.num(sent),
+                quota=t.num(self.quota),
+            )
+            try:
+                await self.client.send_message(person.chat_id, text)
+                await self._count(warn=False)
+            except ZaloError as exc:
+                log.warning("zalo bot %s: quota warning not sent (%s)", self.bot, exc)
+
+
+_WEBHOOK_SET = (
+    "zalo bot %s: a webhook is set, so polling is refused. Call deleteWebhook for this bot "
+    "to poll, or set PUBLIC_BASE_URL (and WEBHOOK_SECRET) to use the webhook."
+)
+_BAD_TOKEN = "zalo bot %s: the token was refused (401); check ZALO_BOT_TOKENS"
+
+
+def _delivery_of(exc: ZaloError) -> Delivery:
+    if exc.code == 429:
+        return Delivery(ok=False, retry_after=exc.retry_after or 5.0, error="429")
+    if exc.transient:
+        return Delivery(ok=False, transient=True, error=str(exc)[:200])
+    if exc.code == 403:
+        return Delivery(ok=False, unreachable=True, error=str(exc)[:200])
+    return Delivery(ok=False, error=str(exc)[:200])
