@@ -97,6 +97,16 @@ async def save_visit(
 ) -> Saved:
     """Insert the visit and its new conversions; the caller's transaction makes it atomic."""
     household = await session.get(Household, household_id)
+    # A return visit closes the earlier "come back later" of this household.
+    await session.execute(
+        update(Visit)
+        .where(
+            Visit.household_id == household_id,
+            Visit.outcome == Outcome.LATER,
+            Visit.revisit_done.is_(False),
+        )
+        .values(revisit_done=True)
+    )
     visit = Visit(
         member_id=member_id,
         household_id=household_id,
@@ -112,16 +122,6 @@ async def save_visit(
         source_key=source_key,
     )
     session.add(visit)
-    # A return visit closes the earlier "come back later" of this household.
-    await session.execute(
-        update(Visit)
-        .where(
-            Visit.household_id == household_id,
-            Visit.outcome == Outcome.LATER,
-            Visit.revisit_done.is_(False),
-        )
-        .values(revisit_done=True)
-    )
     await session.flush()
     counted: list[str] = []
     by_code = {i.code: i.id for i in await indicators(session)}

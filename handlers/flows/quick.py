@@ -48,6 +48,9 @@ class Parsed:
 def _key(tokens: list[str], words: dict[str, IndicatorRow]) -> tuple[str | None, str, int]:
     """The household key at the start of the message: kind, text, tokens used."""
     for k in range(min(MAX_KEY_TOKENS, len(tokens)), 0, -1):
+        # "pa12 01 0000001" or "0912 345 678": groups after the first are digits only.
+        if not all(t.lstrip("+").isdigit() for t in tokens[1:k]):
+            continue
         joined = "".join(tokens[:k])
         if normalize_customer_code(joined):
             return "code", joined, k
