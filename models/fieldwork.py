@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit import audit
-from models.base import insert_ignore
+from models.base import insert_ignore, utcnow
 from models.conversion import Conversion
 from models.household import Household
 from models.indicator import Indicator
@@ -97,7 +97,7 @@ async def save_visit(
 ) -> Saved:
     """Insert the visit and its new conversions; the caller's transaction makes it atomic."""
     household = await session.get(Household, household_id)
-    # A return visit closes the earlier "come back later" of this household.
+    # A return visit closes the earlier "come back later" of this household (not this one).
     await session.execute(
         update(Visit)
         .where(
@@ -123,31 +123,41 @@ async def save_visit(
     )
     session.add(visit)
     await session.flush()
+    counted = await _insert_conversions(
+        session, visit=visit, household=household, conversions=conversions or {}
+    )
+    skipped = [c for c in (conversions or {}) if c not in counted]
+    already = await already_counted(session, household_id=household_id, codes=skipped)
+    return Saved(visit.id, tuple(counted), tuple(already))
+
+
+async def _insert_conversions(
+    session: AsyncSession, *, visit: Visit, household: Household, conversions: dict[str, int]
+) -> list[str]:
+    """The codes newly counted; those already counted for the household are left alone."""
     counted: list[str] = []
     by_code = {i.code: i.id for i in await indicators(session)}
-    for code, people in (conversions or {}).items():
+    for code, people in conversions.items():
         # ON CONFLICT DO NOTHING: two members logging the same household at once count once.
         inserted = await insert_ignore(
             session,
             Conversion.__table__,
             {
-                "household_id": household_id,
+                "household_id": household.id,
                 "indicator_id": by_code[code],
                 "people": people,
-                "member_id": member_id,
+                "member_id": visit.member_id,
                 "visit_id": visit.id,
                 "village_id": household.village_id,
                 "commune_id": household.commune_id,
-                "at": at,
-                "created_at": at,
+                "at": visit.at,
+                "created_at": utcnow(),
             },
             conflict=["household_id", "indicator_id"],
         )
         if inserted:
             counted.append(code)
-    skipped = [c for c in (conversions or {}) if c not in counted]
-    already = await already_counted(session, household_id=household_id, codes=skipped)
-    return Saved(visit.id, tuple(counted), tuple(already))
+    return counted
 
 
 async def recent_entries(
