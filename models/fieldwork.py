@@ -276,3 +276,29 @@ async def set_note(
         detail={"had_note": old is not None},
         at=now,
     )
+
+
+async def set_people(
+    session: AsyncSession,
+    *,
+    visit_id: int,
+    code: str,
+    people: int,
+    by_member: int,
+    commune_id: int,
+    now: datetime,
+) -> None:
+    indicator_id = await session.scalar(select(Indicator.id).where(Indicator.code == code))
+    where = (Conversion.visit_id == visit_id, Conversion.indicator_id == indicator_id)
+    old = await session.scalar(select(Conversion.people).where(*where))
+    await session.execute(update(Conversion).where(*where).values(people=people))
+    audit(
+        session,
+        action="edit_people",
+        entity="visit",
+        entity_id=visit_id,
+        member_id=by_member,
+        commune_id=commune_id,
+        detail={"indicator": code, "from": old, "to": people},
+        at=now,
+    )

@@ -6,15 +6,16 @@ time. Every change goes to the audit trail; progress and ranks read live rows, s
 | step   | waits for                               | next                    |
 |--------|-----------------------------------------|-------------------------|
 | entry  | one of the last 10 entries              | action                  |
-| action | undo / remove a conversion / edit note  | done / conv / note      |
-| conv   | which conversion to remove              | done                    |
+| action | undo, remove a conversion, people, note | done / conv / note      |
+| conv   | which conversion (remove / people)      | done / people           |
+| people | the corrected number of people 1–30     | done                    |
 | note   | the new note, or "xong" to clear it     | done                    |
 """
 
 from __future__ import annotations
 
 from handlers.context import Context
-from handlers.fieldlog import MAX_NOTE, OUTCOMES, clock_time, has_words, is_skip
+from handlers.fieldlog import MAX_NOTE, OUTCOMES, clock_time, has_words, is_skip, parse_people
 from handlers.messages import Choice, Reply, Result, State, done, keep
 from handlers.registry import command, step
 from locales import N_
@@ -78,6 +79,7 @@ async def on_entry(ctx: Context) -> Result:
     choices = [Choice("undo", ctx._("Delete this entry"))]
     if entry.conversions:
         choices.append(Choice("conv", ctx._("Remove one conversion")))
+        choices.append(Choice("people", ctx._("Change the number of people")))
     choices.append(Choice("note", ctx._("Change the note")))
     text = _entry_label(ctx, entry, False) + "\n" + ctx._("What do you want to do?")
     return Result([Reply(text, tuple(choices))], State(FLOW, "action", {"visit": visit_id}))
@@ -92,13 +94,16 @@ async def on_action(ctx: Context) -> Result:
     if picked == "undo":
         await fieldwork.undo_visit(ctx.session, visit_id=data["visit"], **_who(ctx))
         return done(Reply(ctx._("🗑 Entry deleted. Progress and rankings are updated.")))
-    if picked == "conv":
+    if picked in ("conv", "people"):
         entry = await fieldwork.get_entry(ctx.session, visit_id=data["visit"])
-        choices = tuple(Choice(code, code.lower()) for code, _ in entry.conversions)
-        return Result(
-            [Reply(ctx._("Which conversion should be removed?"), choices)],
-            State(FLOW, "conv", data),
+        choices = tuple(Choice(code, f"{code.lower()}: {n}") for code, n in entry.conversions)
+        data["then"] = picked
+        question = (
+            ctx._("Which conversion should be removed?")
+            if picked == "conv"
+            else ctx._("For which conversion?")
         )
+        return Result([Reply(question, choices)], State(FLOW, "conv", data))
     return Result(
         [Reply(ctx._('Type the new note, or "xong" to clear it.'))], State(FLOW, "note", data)
     )
@@ -111,12 +116,31 @@ def _who(ctx: Context) -> dict:
 @step(FLOW, "conv")
 async def on_conversion(ctx: Context) -> Result:
     picked = ctx.pick()
+    data = dict(ctx.state.data)
     if picked is None:
-        return keep(Reply(ctx._("Which conversion should be removed?"), tuple(ctx.state.choices)))
+        return keep(Reply(ctx._("Please pick one of the conversions."), tuple(ctx.state.choices)))
+    if data.get("then") == "people":
+        data["code"] = picked
+        text = ctx._("How many people? (1–30)")
+        return Result([Reply(text)], State(FLOW, "people", data))
     await fieldwork.remove_conversion(
         ctx.session, visit_id=ctx.state.data["visit"], code=picked, **_who(ctx)
     )
     return done(Reply(ctx._("Conversion removed. Progress and rankings are updated.")))
+
+
+@step(FLOW, "people")
+async def on_people(ctx: Context) -> Result:
+    people = parse_people(ctx.text)
+    if people is None:
+        return keep(
+            Reply(ctx._("The number of people must be from 1 to 30. Please type it again."))
+        )
+    data = ctx.state.data
+    await fieldwork.set_people(
+        ctx.session, visit_id=data["visit"], code=data["code"], people=people, **_who(ctx)
+    )
+    return done(Reply(ctx._("Number of people changed to {n}.", n=people)))
 
 
 @step(FLOW, "note")

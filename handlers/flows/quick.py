@@ -155,7 +155,7 @@ async def _household(ctx: Context, data: dict, parsed: Parsed) -> Result:
         )
         if row is None:
             data["typed"] = {parsed.kind: value}
-            result = new_household(ctx, data)
+            result = await new_household(ctx, data)
             note = ctx._("This household is new. Let us add it.")
             result.replies.insert(0, Reply(note))
             return result

@@ -106,7 +106,7 @@ async def on_pick(ctx: Context) -> Result:
     if picked == "again":
         return ask(ctx, "find", data, find_question(ctx))
     if picked == "new":
-        return new_household(ctx, data)
+        return await new_household(ctx, data)
     data["hh"] = int(picked[1:])
     return await advance(ctx, data)
 
@@ -116,13 +116,13 @@ async def on_notfound(ctx: Context) -> Result:
     picked = ctx.pick()
     data = dict(ctx.state.data)
     if picked == "new":
-        return new_household(ctx, data)
+        return await new_household(ctx, data)
     if picked == "again":
         return ask(ctx, "find", data, find_question(ctx))
     return keep(Reply(ctx._("Please answer 1 or 2."), tuple(ctx.state.choices)))
 
 
-def new_household(ctx: Context, data: dict) -> Result:
+async def new_household(ctx: Context, data: dict) -> Result:
     typed = data.pop("typed", {}) or {}
     data["new"] = {
         "name": typed.get("name"),
@@ -133,12 +133,19 @@ def new_household(ctx: Context, data: dict) -> Result:
     }
     if not data["new"]["name"]:
         return ask(ctx, "new_name", data, Reply(ctx._("The household head's full name?")))
-    return _ask_place(ctx, data)
+    return await _ask_place(ctx, data)
 
 
-def _ask_place(ctx: Context, data: dict) -> Result:
+async def _ask_keys(ctx: Context, data: dict) -> Result:
+    # A household found missing by its code or phone already has the key: ask nothing more.
+    if data["new"].get("code") or data["new"].get("phone"):
+        return await advance(ctx, data)
+    return ask(ctx, "new_keys", data, _keys_question(ctx))
+
+
+async def _ask_place(ctx: Context, data: dict) -> Result:
     if data["new"].get("hamlet"):
-        return ask(ctx, "new_keys", data, _keys_question(ctx))
+        return await _ask_keys(ctx, data)
     return ask(
         ctx, "new_place", data,
         Reply(ctx._('House number and group, e.g. "12 xom 3" (or just "xom 3").')),
@@ -152,7 +159,7 @@ async def on_new_name(ctx: Context) -> Result:
         return keep(Reply(ctx._("Please type the head's name in letters, e.g. Lê Văn Một.")))
     data = dict(ctx.state.data)
     data["new"] = {**data["new"], "name": name}
-    return _ask_place(ctx, data)
+    return await _ask_place(ctx, data)
 
 
 @step(FLOW, "new_place")
@@ -170,7 +177,7 @@ async def on_new_place(ctx: Context) -> Result:
         choices = tuple(Choice(f"h{r.id}", household_line(ctx, r)) for r in twins)
         choices += (Choice("new", ctx._("No, a new household")),)
         return ask(ctx, "dup", data, Reply(ctx._("Is it this household?"), choices))
-    return ask(ctx, "new_keys", data, _keys_question(ctx))
+    return await _ask_keys(ctx, data)
 
 
 @step(FLOW, "dup")
@@ -180,7 +187,7 @@ async def on_dup(ctx: Context) -> Result:
     if picked is None:
         return keep(Reply(ctx._("Please pick one of the households."), tuple(ctx.state.choices)))
     if picked == "new":
-        return ask(ctx, "new_keys", data, _keys_question(ctx))
+        return await _ask_keys(ctx, data)
     data["new"], data["hh"] = None, int(picked[1:])
     return await advance(ctx, data)
 

@@ -42,7 +42,7 @@ from handlers.visit_ask import (
 )
 from models import activity
 from models.fieldwork import indicators, save_visit
-from models.household_search import create_household, get_household
+from models.household_search import by_key, create_household, get_household
 from models.visit import Outcome
 
 LATER_MAX_DAYS = 90
@@ -217,7 +217,11 @@ async def _save(ctx: Context, data: dict) -> Result:
     member = ctx.member
     if data.get("hh") is None:
         new = data["new"]
-        data["hh"] = await create_household(
+        # Someone may have added the same code or phone while this flow was open.
+        same = await by_key(
+            ctx.session, commune_id=member.commune_id, code=new.get("code"), phone=new.get("phone")
+        )
+        data["hh"] = same.id if same else await create_household(
             ctx.session, commune_id=member.commune_id, village_id=member.village_id,
             name=new["name"], house=new.get("house"), hamlet=new.get("hamlet"),
             phone=new.get("phone"), code=new.get("code"), member_id=member.id,

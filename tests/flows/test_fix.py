@@ -37,7 +37,7 @@ async def test_remove_one_conversion_and_edit_note(joined, sessionmaker):
     assert [c[0] for c in await conversions(sessionmaker)] == ["DIEN"]
     await lan.say("/sua")
     await lan.say("1")
-    await lan.say("3")
+    await lan.say("4")
     await lan.say("x" * 2000)
     assert "1.000" in lan.text
     await lan.say("Gọi lại buổi chiều")
@@ -67,3 +67,20 @@ async def test_nothing_to_correct(joined):
     lan = await joined("lan")
     await lan.say("/sua")
     assert "chưa có lượt ghi" in lan.text
+
+
+async def test_change_number_of_people(joined, sessionmaker):
+    lan = await joined("lan")
+    await log(lan, "0910000002 tktt 3")
+    await lan.say("/sua")
+    await lan.say("1")
+    await lan.say("3")
+    assert "Chuyển đổi nào?" in lan.text
+    await lan.say("1")
+    await lan.say("0")
+    assert "từ 1 đến 30" in lan.text
+    await lan.say("2")
+    assert "Đã sửa số người thành 2" in lan.text
+    assert [(c[0], c[2]) for c in await conversions(sessionmaker)] == [("TKTT", 2)]
+    (entry,) = await audits(sessionmaker)
+    assert entry.detail == {"indicator": "TKTT", "from": 3, "to": 2}

@@ -86,7 +86,6 @@ async def test_unknown_code_starts_a_new_household(joined, sessionmaker):
     assert "chưa có trong danh sách" in lan.text
     await lan.say("Phan Van Moi")
     await lan.say("7 xom 1")
-    await lan.say("xong")
     assert "(hộ mới)" in lan.text and "⚡ Điện" in lan.text
     await lan.say("1")
     assert [c[0] for c in await conversions(sessionmaker)] == ["DIEN"]
