@@ -6,6 +6,8 @@ path ends at the same confirmation screen.
 
 from __future__ import annotations
 
+from datetime import date
+
 from handlers.context import Context
 from handlers.fieldlog import OUTCOMES, already_line, household_line, label
 from handlers.messages import Choice, Reply, Result, State
@@ -76,7 +78,7 @@ def location_reply(ctx: Context) -> Reply:
     )
 
 
-def _missing_count(ctx: Context, data: dict, person: set[str]) -> str | None:
+def _missing_count(data: dict, person: set[str]) -> str | None:
     counts = data.get("counts") or {}
     return next((c for c in data.get("inds") or [] if c in person and c not in counts), None)
 
@@ -94,7 +96,7 @@ async def advance(ctx: Context, data: dict) -> Result:
         data["sel"] = []
         return ask(ctx, "inds", data, await indicators_reply(ctx, []))
     person = {i.code for i in await indicators(ctx.session) if i.unit == Unit.PERSON}
-    code = _missing_count(ctx, data, person)
+    code = _missing_count(data, person)
     if code is not None:
         data["asking"] = code
         return ask(ctx, "count", data, await count_reply(ctx, code))
@@ -111,7 +113,7 @@ async def summary(ctx: Context, data: dict) -> Reply:
     lines = [household_line(ctx, row, data.get("new"))]
     parts = [ctx._(OUTCOMES[Outcome(data["outcome"])])]
     if data.get("later"):
-        parts[0] += " " + ctx.t.date(_date(data["later"]))
+        parts[0] += " " + ctx.t.date(date.fromisoformat(data["later"]))
     inds = {i.code: i for i in await indicators(ctx.session)}
     counts = data.get("counts") or {}
     for code in data.get("inds") or []:
@@ -135,9 +137,3 @@ async def summary(ctx: Context, data: dict) -> Reply:
         Choice("cancel", ctx._("✖️ Cancel")),
     )
     return Reply("\n".join(line for line in lines if line), choices)
-
-
-def _date(iso: str):
-    from datetime import date
-
-    return date.fromisoformat(iso)

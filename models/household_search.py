@@ -102,11 +102,14 @@ def name_score(typed: str, name: str) -> float:
         return 1.0
     if typed and (f" {typed} " in f" {name} "):
         return 0.95
+    whole = SequenceMatcher(None, typed, name).ratio()
     # Family and middle names are shared by half the village: the given name must match too.
-    given = SequenceMatcher(
-        None, typed.split()[-1:][0] if typed else "", name.split()[-1:][0] if name else ""
-    )
-    return min(SequenceMatcher(None, typed, name).ratio(), given.ratio() + 0.2)
+    given = SequenceMatcher(None, _given(typed), _given(name)).ratio()
+    return min(whole, given + 0.2)
+
+
+def _given(name: str) -> str:
+    return name.rsplit(" ", 1)[-1]
 
 
 def _by_name(rows: list[HouseholdRow], typed: str) -> list[HouseholdRow]:
@@ -153,7 +156,8 @@ async def near_duplicates(
     return [
         r
         for r in rows
-        if fold(r.house_number or "") == fold(house) and name_score(name, r.head_name) >= 0.85
+        if fold(r.house_number or "") == fold(house)
+        and name_score(name, r.head_name) >= NEAR_DUPLICATE
     ][:MAX_CANDIDATES]
 
 

@@ -95,7 +95,8 @@ async def on_later(ctx: Context) -> Result:
 @step(FLOW, "inds")
 async def on_indicators(ctx: Context) -> Result:
     data = dict(ctx.state.data)
-    picked = ctx.pick_many()
+    # "xong" finishes (with what was ticked on buttons; on text it means none).
+    picked = ["done"] if is_skip(ctx.text) else ctx.pick_many()
     if picked is None:
         inds = await indicators(ctx.session)
         hint = ", ".join(i.code.lower() for i in inds)
