@@ -16,17 +16,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 
-from sqlalchemy import select
-
 from handlers.context import Context
 from handlers.fieldlog import MAX_PEOPLE, aliases, codes_hint
 from handlers.flows.visit import new_household, no_village, present, start_data
 from handlers.messages import Reply, Result, keep
 from handlers.registry import text_handler
 from handlers.visit_ask import advance
-from models.commune import Village
 from models.fieldwork import IndicatorRow, indicators
-from models.household_search import by_key, parse_address, search_households
+from models.household_search import (
+    by_key,
+    parse_address,
+    search_households,
+    village_id_by_name,
+)
 from models.indicator import Unit
 from models.keys import fold, normalize_customer_code, normalize_phone
 from models.visit import Outcome
@@ -137,10 +139,8 @@ async def _household(ctx: Context, data: dict, parsed: Parsed) -> Result:
     member = ctx.member
     village_id = member.village_id
     if parsed.village:
-        found_village = await ctx.session.scalar(
-            select(Village.id).where(
-                Village.commune_id == member.commune_id, Village.name_key == parsed.village
-            )
+        found_village = await village_id_by_name(
+            ctx.session, commune_id=member.commune_id, name=parsed.village
         )
         if found_village is None:
             return keep(Reply(ctx._('There is no village "{name}".', name=parsed.village)))
