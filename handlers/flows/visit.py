@@ -145,7 +145,7 @@ async def _ask_keys(ctx: Context, data: dict) -> Result:
 
 async def _ask_place(ctx: Context, data: dict) -> Result:
     if data["new"].get("hamlet"):
-        return await _ask_keys(ctx, data)
+        return await _check_twins(ctx, data)
     return ask(
         ctx, "new_place", data,
         Reply(ctx._('House number and group, e.g. "12 xom 3" (or just "xom 3").')),
@@ -170,8 +170,14 @@ async def on_new_place(ctx: Context) -> Result:
     data = dict(ctx.state.data)
     house, hamlet = address
     data["new"] = {**data["new"], "house": house, "hamlet": hamlet}
+    return await _check_twins(ctx, data)
+
+
+async def _check_twins(ctx: Context, data: dict) -> Result:
+    """A near-identical name at the same house number is offered before adding a new one."""
+    new = data["new"]
     twins = await near_duplicates(
-        ctx.session, village_id=ctx.member.village_id, name=data["new"]["name"], house=house
+        ctx.session, village_id=ctx.member.village_id, name=new["name"], house=new.get("house")
     )
     if twins:
         choices = tuple(Choice(f"h{r.id}", household_line(ctx, r)) for r in twins)

@@ -3,6 +3,9 @@
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
+from models import Member
 from models.activity import revisits_due, team_activity
 
 
@@ -69,9 +72,12 @@ async def test_team_today_for_leaders_only(joined, sessionmaker, clock):
     assert "• Nguyễn Thị Lan: 1 lượt, 2 chuyển đổi" in boss.text
     assert "Chưa ghi nhận: Lê Văn Nam, Trần Văn Hải" in boss.text
     async with sessionmaker() as session:
+        village_id = await session.scalar(
+            select(Member.village_id).where(Member.name == "Lê Văn Nam")
+        )
         rows = await team_activity(
             session,
-            village_id=1,
+            village_id=village_id,
             day=date(2026, 11, 25),
             tz=ZoneInfo("Asia/Ho_Chi_Minh"),
         )

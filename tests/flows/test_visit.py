@@ -187,3 +187,20 @@ async def test_edit_from_summary_changes_conversions(joined, sessionmaker):
     assert "💧 Nước" in lan.text and "⚡" not in lan.text
     await lan.say("1")
     assert [c[0] for c in await conversions(sessionmaker)] == ["NUOC"]
+
+
+async def test_address_search_not_found_still_offers_the_near_twin(joined, sessionmaker):
+    lan = await joined("lan")
+    await lan.say("/ghinhan so 2 xom 3")  # Lê Văn Một lives at no. 2, group 1
+    assert "Không tìm thấy" in lan.text
+    await lan.say("1")
+    await lan.say("Le Van Mot")
+    assert "Có phải hộ này" in lan.text and "Lê Văn Một" in lan.text
+    await lan.say("2")
+    assert "Số điện thoại hoặc mã khách hàng" in lan.text
+    await lan.say("xong")
+    await lan.say("3")  # refused
+    await lan.say("xong")
+    await lan.say("1")
+    new = await household(sessionmaker, head_name="Le Van Mot")
+    assert (new.house_number, new.hamlet) == ("2", "3")
