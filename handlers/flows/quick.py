@@ -129,9 +129,10 @@ async def quick_log(ctx: Context) -> Result | None:
             Reply(ctx._("The number of people must be from 1 to 30. Please type it again."))
         )
     data = start_data(ctx)
-    data.update(outcome=Outcome.MET if parsed.inds else None, asked=["note", "loc"], quick=True)
     if parsed.inds:
-        data.update(inds=parsed.inds, counts=parsed.counts)
+        # One message means met and converted; the optional note and location are skipped.
+        data.update(outcome=Outcome.MET, inds=parsed.inds, counts=parsed.counts)
+        data.update(asked=["note", "loc"], quick=True)
     return await _household(ctx, data, parsed)
 
 

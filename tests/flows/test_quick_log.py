@@ -89,3 +89,22 @@ async def test_unknown_code_starts_a_new_household(joined, sessionmaker):
     assert "(hộ mới)" in lan.text and "⚡ Điện" in lan.text
     await lan.say("1")
     assert [c[0] for c in await conversions(sessionmaker)] == ["DIEN"]
+
+
+async def test_english_member_sees_english_screens(joined, sessionmaker):
+    lan = await joined("lan")
+    await lan.say("/ngonngu en")
+    await lan.say("0910000001 dien")
+    assert "Household Lê Văn Một — no. 2, group 1, Thôn 1" in lan.text
+    assert "⚡ Electricity" in lan.text and "1. 💾 Save" in lan.text
+    await lan.say("save")
+    assert "✅ Saved at 09:00." in lan.text
+    assert "Thôn 1 — electricity: 144/420 customer codes (34.3%)." in lan.text
+
+
+async def test_household_key_alone_starts_the_full_visit(joined, sessionmaker):
+    lan = await joined("lan")
+    await lan.say("0910000002")
+    assert "Kết quả lượt thăm" in lan.text
+    await lan.say("2")
+    assert "Ghi chú" in lan.text
