@@ -101,6 +101,8 @@ async def present(ctx: Context, data: dict, found: Search, *, sure: bool = False
 async def on_pick(ctx: Context) -> Result:
     picked = ctx.pick()
     data = dict(ctx.state.data)
+    if picked is None and _new_search(ctx):
+        return await _search(ctx, data, ctx.text)
     if picked is None:
         return keep(Reply(ctx._("Please pick one of the households."), tuple(ctx.state.choices)))
     if picked == "again":
@@ -119,7 +121,17 @@ async def on_notfound(ctx: Context) -> Result:
         return await new_household(ctx, data)
     if picked == "again":
         return ask(ctx, "find", data, find_question(ctx))
+    if _new_search(ctx):
+        return await _search(ctx, data, ctx.text)
     return keep(Reply(ctx._("Please answer 1 or 2."), tuple(ctx.state.choices)))
+
+
+def _new_search(ctx: Context) -> bool:
+    """Typing another name or code instead of a number searches again."""
+    text = ctx.text
+    return (
+        ctx.incoming.choice is None and len(text) >= 3 and has_words(text) and not text.isdigit()
+    )
 
 
 async def new_household(ctx: Context, data: dict) -> Result:

@@ -204,3 +204,12 @@ async def test_address_search_not_found_still_offers_the_near_twin(joined, sessi
     await lan.say("1")
     new = await household(sessionmaker, head_name="Le Van Mot")
     assert (new.house_number, new.hamlet) == ("2", "3")
+
+
+async def test_typing_another_name_at_the_list_searches_again(joined):
+    lan = await joined("lan")
+    await lan.say("/ghinhan tran thi hai")
+    await lan.say("9")
+    assert "Vui lòng chọn một hộ" in lan.text
+    await lan.say("dang van chin")
+    assert "Đặng Văn Chín" in lan.text and "Trần Thị Hai" not in lan.text
