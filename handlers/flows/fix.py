@@ -19,21 +19,21 @@ from handlers.fieldlog import MAX_NOTE, OUTCOMES, clock_time, has_words, is_skip
 from handlers.messages import Choice, Reply, Result, State, done, keep
 from handlers.registry import command, step
 from locales import N_
-from models import fieldwork
+from models import correction
 from models.member import Role
 from models.visit import Outcome
 
 FLOW = "fix"
 
 
-def _may_change(ctx: Context, entry: fieldwork.EntryRow, village_id: int | None) -> bool:
+def _may_change(ctx: Context, entry: correction.EntryRow, village_id: int | None) -> bool:
     member = ctx.member
     if member.at_least(Role.LEADER) and village_id == member.village_id:
         return True
-    return entry.member_id == member.id and ctx.now - entry.at <= fieldwork.EDIT_WINDOW
+    return entry.member_id == member.id and ctx.now - entry.at <= correction.EDIT_WINDOW
 
 
-def _entry_label(ctx: Context, entry: fieldwork.EntryRow, with_member: bool) -> str:
+def _entry_label(ctx: Context, entry: correction.EntryRow, with_member: bool) -> str:
     local = entry.at.astimezone(ctx.tz)
     parts = [f"{ctx.t.date(local.date())[:5]} {clock_time(ctx, entry.at)}", entry.household_name]
     if entry.conversions:
@@ -49,7 +49,7 @@ def _entry_label(ctx: Context, entry: fieldwork.EntryRow, with_member: bool) -> 
 async def fix(ctx: Context) -> Result:
     member = ctx.member
     leader = member.at_least(Role.LEADER) and member.village_id is not None
-    entries = await fieldwork.recent_entries(
+    entries = await correction.recent_entries(
         ctx.session,
         member_id=None if leader else member.id,
         village_id=member.village_id if leader else None,
@@ -68,8 +68,8 @@ async def on_entry(ctx: Context) -> Result:
     if picked is None:
         return keep(Reply(ctx._("Please pick one of the entries."), tuple(ctx.state.choices)))
     visit_id = int(picked[1:])
-    entry = await fieldwork.get_entry(ctx.session, visit_id=visit_id)
-    village = await fieldwork.entry_village(ctx.session, visit_id=visit_id)
+    entry = await correction.get_entry(ctx.session, visit_id=visit_id)
+    village = await correction.entry_village(ctx.session, visit_id=visit_id)
     if entry is None:
         return done(Reply(ctx._("This entry no longer exists.")))
     if not _may_change(ctx, entry, village):
@@ -92,10 +92,10 @@ async def on_action(ctx: Context) -> Result:
     if picked is None:
         return keep(Reply(ctx._("What do you want to do?"), tuple(ctx.state.choices)))
     if picked == "undo":
-        await fieldwork.undo_visit(ctx.session, visit_id=data["visit"], **_who(ctx))
+        await correction.undo_visit(ctx.session, visit_id=data["visit"], **_who(ctx))
         return done(Reply(ctx._("🗑 Entry deleted. Progress and rankings are updated.")))
     if picked in ("conv", "people"):
-        entry = await fieldwork.get_entry(ctx.session, visit_id=data["visit"])
+        entry = await correction.get_entry(ctx.session, visit_id=data["visit"])
         choices = tuple(Choice(code, f"{code.lower()}: {n}") for code, n in entry.conversions)
         data["then"] = picked
         question = (
@@ -123,7 +123,7 @@ async def on_conversion(ctx: Context) -> Result:
         data["code"] = picked
         text = ctx._("How many people? (1–30)")
         return Result([Reply(text)], State(FLOW, "people", data))
-    await fieldwork.remove_conversion(
+    await correction.remove_conversion(
         ctx.session, visit_id=ctx.state.data["visit"], code=picked, **_who(ctx)
     )
     return done(Reply(ctx._("Conversion removed. Progress and rankings are updated.")))
@@ -137,7 +137,7 @@ async def on_people(ctx: Context) -> Result:
             Reply(ctx._("The number of people must be from 1 to 30. Please type it again."))
         )
     data = ctx.state.data
-    await fieldwork.set_people(
+    await correction.set_people(
         ctx.session, visit_id=data["visit"], code=data["code"], people=people, **_who(ctx)
     )
     return done(Reply(ctx._("Number of people changed to {n}.", n=people)))
@@ -153,5 +153,6 @@ async def on_note(ctx: Context) -> Result:
         )
     else:
         note = ctx.text
-    await fieldwork.set_note(ctx.session, visit_id=ctx.state.data["visit"], note=note, **_who(ctx))
+    visit_id = ctx.state.data["visit"]
+    await correction.set_note(ctx.session, visit_id=visit_id, note=note, **_who(ctx))
     return done(Reply(ctx._("Note saved.")))
