@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="chat in the terminal as a platform user")
     chat.add_argument("--user", required=True, help="platform user id, e.g. lan")
     chat.add_argument("--name", help="display name the platform would send")
+    chat.add_argument(
+        "--join",
+        choices=[r.value for r in (Role.VOLUNTEER, Role.LEADER, Role.OFFICIAL)],
+        help="first join the demo commune with its invite for this role (scripted sessions)",
+    )
     chat.set_defaults(func=cmd_chat)
 
     demo = sub.add_parser("demo", help="create the demo commune (idempotent)")
@@ -101,8 +106,28 @@ async def cmd_run(app: App, args: argparse.Namespace) -> int | None:
 async def cmd_chat(app: App, args: argparse.Namespace) -> int | None:
     from bot.channels.console import ConsoleChat
 
-    await ConsoleChat(app.pipeline, args.user, args.name).run(sys.stdin, sys.stdout)
+    console = ConsoleChat(app.pipeline, args.user, args.name)
+    if args.join:
+        await join_demo(app, console, args)
+    await console.run(sys.stdin, sys.stdout)
     return 0
+
+
+async def join_demo(app: App, console, args: argparse.Namespace) -> None:
+    """Join the demo commune before the script runs: its invite codes differ per database."""
+    from bot.channels.console import render
+    from models.membership import member_for_account
+
+    async with app.sessionmaker() as session:
+        member = await member_for_account(session, channel="console", user_id=args.user)
+    if member is not None:
+        return
+    code = (await create_demo(app)).invites[args.join]
+    replies = await console.say(f"/start {code}")
+    # With a display name the join flow asks to confirm it; without, it asks for the name.
+    replies = await console.say("1" if args.name else args.user.capitalize())
+    for reply in replies:
+        print(render(reply))
 
 
 async def cmd_demo(app: App, args: argparse.Namespace) -> int | None:

@@ -1,0 +1,109 @@
+"""How households, indicators and visits read in field-logging replies (shared by the flows)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from handlers.context import Context
+from locales import N_
+from models.fieldwork import Counted, IndicatorRow
+from models.household_search import HouseholdRow
+from models.indicator import Unit
+from models.keys import fold
+from models.visit import Outcome
+
+MAX_PEOPLE = 30
+MAX_NOTE = 1000
+SKIP_WORDS = {"xong", "bo qua", "khong", "skip", "done", "no", "-", "k", "ko"}
+
+OUTCOMES = {
+    Outcome.MET: N_("Met, helped them"),
+    Outcome.NOT_HOME: N_("Not at home"),
+    Outcome.REFUSED: N_("Refused"),
+    Outcome.LATER: N_("Come back later"),
+}
+UNITS = {
+    Unit.HOUSEHOLD: N_("households"),
+    Unit.PERSON: N_("people"),
+    Unit.BUSINESS: N_("businesses"),
+    Unit.CUSTOMER_CODE: N_("customer codes"),
+    Unit.SUBSCRIBER: N_("subscribers"),
+}
+
+
+def short(ctx: Context, ind: IndicatorRow) -> str:
+    return ind.short_vi if ctx.t.lang == "vi" else ind.short_en
+
+
+def label(ctx: Context, ind: IndicatorRow) -> str:
+    return f"{ind.emoji} {short(ctx, ind)}".strip()
+
+
+def aliases(ind: IndicatorRow) -> set[str]:
+    """Words that name an indicator in a quick log: its code and short names, unaccented."""
+    return {fold(ind.code), fold(ind.short_vi), fold(ind.short_en)}
+
+
+def codes_hint(inds: list[IndicatorRow]) -> str:
+    return ", ".join(fold(i.code) for i in inds)
+
+
+def household_line(ctx: Context, row: HouseholdRow | None, new: dict | None = None) -> str:
+    if row is None and new is None:
+        return ""
+    if row is not None:
+        name, house, hamlet = row.head_name, row.house_number, row.hamlet
+        village, code = row.village_name, row.customer_code
+    else:
+        name, house, hamlet = new.get("name", ""), new.get("house"), new.get("hamlet")
+        village, code = ctx.member.village_name if ctx.member else None, new.get("code")
+    parts = []
+    if house:
+        parts.append(ctx._("no. {house}", house=house))
+    if hamlet:
+        parts.append(ctx._("group {hamlet}", hamlet=hamlet))
+    if village:
+        parts.append(village)
+    text = ctx._("Household {name}", name=name)
+    if parts:
+        text += " — " + ", ".join(parts)
+    if code:
+        text += " " + ctx._("(customer code {code})", code=code)
+    if new is not None and row is None:
+        text += " " + ctx._("(new)")
+    return text
+
+
+def already_line(ctx: Context, name: str, item: Counted, ind: IndicatorRow) -> str:
+    local = item.at.astimezone(ctx.tz)
+    return ctx._(
+        'Household {name} was already logged for "{indicator}" by {member} at {time} on {date}, '
+        "so it is not counted again.",
+        name=name,
+        indicator=ind.name_vi if ctx.t.lang == "vi" else ind.name_en,
+        member=item.member_name,
+        time=local.strftime("%H:%M"),
+        date=ctx.t.date(local.date()),
+    )
+
+
+def parse_people(text: str) -> int | None:
+    """A count of people 1–30, or None."""
+    raw = text.strip()
+    if not re.fullmatch(r"-?\d{1,4}", raw):
+        return None
+    n = int(raw)
+    return n if 1 <= n <= MAX_PEOPLE else None
+
+
+def is_skip(text: str) -> bool:
+    return fold(text).strip(".!") in SKIP_WORDS
+
+
+def has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def clock_time(ctx: Context, at: datetime) -> str:
+    return at.astimezone(ctx.tz).strftime("%H:%M")

@@ -1,0 +1,49 @@
+"""/henlai: households I marked "come back later", due today or overdue, one tap from logging.
+
+| step | waits for                    | next                               |
+|------|------------------------------|------------------------------------|
+| pick | one of the due households    | visit flow at "outcome" (visit.py) |
+"""
+
+from __future__ import annotations
+
+from handlers.context import Context
+from handlers.messages import Choice, Reply, Result, State, done, keep
+from handlers.registry import command, step
+from handlers.visit_ask import advance
+from locales import N_
+from models.activity import revisits_due
+
+FLOW = "revisit"
+MAX_SHOWN = 10
+
+
+@command("henlai", "revisit", help=N_("/henlai — households to visit again"), order=30)
+async def revisits(ctx: Context) -> Result:
+    today = ctx.local().date()
+    rows = await revisits_due(ctx.session, today=today, member_id=ctx.member.id)
+    if not rows:
+        return done(Reply(ctx._("No household is due for a return visit. 👍")))
+    choices = []
+    for row in rows[:MAX_SHOWN]:
+        where = ", ".join(
+            p
+            for p in (
+                ctx._("no. {house}", house=row.house_number) if row.house_number else "",
+                ctx._("group {hamlet}", hamlet=row.hamlet) if row.hamlet else "",
+            )
+            if p
+        )
+        when = ctx._("today") if row.revisit_on == today else ctx.t.date(row.revisit_on)
+        choices.append(Choice(f"h{row.household_id}", f"{row.head_name} — {where} ({when})"))
+    text = ctx._("{n} households to visit again. Pick one to log the return visit:", n=len(rows))
+    return Result([Reply(text, tuple(choices))], State(FLOW, "pick"))
+
+
+@step(FLOW, "pick")
+async def on_pick(ctx: Context) -> Result:
+    picked = ctx.pick()
+    if picked is None:
+        return keep(Reply(ctx._("Please pick one of the households."), tuple(ctx.state.choices)))
+    data = {"at": ctx.written_at.isoformat(), "hh": int(picked[1:]), "new": None}
+    return await advance(ctx, data)

@@ -1,0 +1,197 @@
+"""Finding a household by customer code, phone, house number + hamlet group, or name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.commune import Village
+from models.household import Household
+from models.keys import fold, normalize_customer_code, normalize_phone
+
+MAX_CANDIDATES = 5
+# Small typos ("Nguyen Van Baa") still match; unrelated names do not.
+NAME_RATIO = 0.8
+NEAR_DUPLICATE = 0.85
+# "so 12 xom 3", "so nha 12 xom 3", "12 x3", "xom 3" (house number optional).
+ADDRESS = re.compile(
+    r"^(?:so(?: nha)?\s*|nha\s*)?(?P<house>\d+[a-z]?(?:/\d+)?)?\s*"
+    r"(?:xom|x\.?|to)\s*(?P<hamlet>\w+)$"
+)
+
+
+@dataclass(frozen=True)
+class HouseholdRow:
+    id: int
+    village_id: int
+    village_name: str
+    head_name: str
+    house_number: str | None
+    hamlet: str | None
+    phone: str | None
+    customer_code: str | None
+
+
+@dataclass(frozen=True)
+class Search:
+    """What the typed key looked like, its normalised value, and the households it found."""
+
+    kind: str  # "code" | "phone" | "address" | "name"
+    value: str
+    rows: tuple[HouseholdRow, ...]
+    house: str | None = None
+    hamlet: str | None = None
+
+
+def parse_address(text: str) -> tuple[str | None, str] | None:
+    match = ADDRESS.match(fold(text))
+    if match is None:
+        return None
+    return match["house"], match["hamlet"]
+
+
+def _select():
+    return select(Household, Village.name).join(Village, Village.id == Household.village_id)
+
+
+def _row(household: Household, village_name: str) -> HouseholdRow:
+    return HouseholdRow(
+        id=household.id,
+        village_id=household.village_id,
+        village_name=village_name,
+        head_name=household.head_name or "—",
+        house_number=household.house_number,
+        hamlet=household.hamlet,
+        phone=household.phone,
+        customer_code=household.customer_code,
+    )
+
+
+async def village_id_by_name(session: AsyncSession, *, commune_id: int, name: str) -> int | None:
+    """The id of the village named e.g. "thon 2" in the commune, or None."""
+    stmt = select(Village.id).where(
+        Village.commune_id == commune_id, Village.name_key == fold(name)
+    )
+    return await session.scalar(stmt)
+
+
+async def get_household(session: AsyncSession, *, household_id: int) -> HouseholdRow | None:
+    found = (await session.execute(_select().where(Household.id == household_id))).first()
+    return _row(*found) if found else None
+
+
+async def by_key(
+    session: AsyncSession, *, commune_id: int, code: str | None = None, phone: str | None = None
+) -> HouseholdRow | None:
+    """The same customer code or phone anywhere in the commune is the same household."""
+    stmt = _select().where(Household.commune_id == commune_id, Household.erased_at.is_(None))
+    if code:
+        stmt = stmt.where(Household.customer_code == code)
+    elif phone:
+        stmt = stmt.where(Household.phone == phone)
+    else:
+        return None
+    found = (await session.execute(stmt.order_by(Household.id))).first()
+    return _row(*found) if found else None
+
+
+async def _in_village(session: AsyncSession, village_id: int) -> list[HouseholdRow]:
+    stmt = _select().where(Household.village_id == village_id, Household.erased_at.is_(None))
+    return [_row(*r) for r in (await session.execute(stmt.order_by(Household.id))).all()]
+
+
+def name_score(typed: str, name: str) -> float:
+    typed, name = fold(typed), fold(name)
+    if typed == name:
+        return 1.0
+    if typed and (f" {typed} " in f" {name} "):
+        return 0.95
+    whole = SequenceMatcher(None, typed, name).ratio()
+    # Family and middle names are shared by half the village: the given name must match too.
+    given = SequenceMatcher(None, _given(typed), _given(name)).ratio()
+    return min(whole, given + 0.2)
+
+
+def _given(name: str) -> str:
+    return name.rsplit(" ", 1)[-1]
+
+
+def _by_name(rows: list[HouseholdRow], typed: str) -> list[HouseholdRow]:
+    scored = [(name_score(typed, r.head_name), r) for r in rows]
+    scored = [(s, r) for s, r in scored if s >= NAME_RATIO]
+    scored.sort(key=lambda item: -item[0])
+    return [r for _, r in scored[:MAX_CANDIDATES]]
+
+
+def _same_place(row: HouseholdRow, house: str | None, hamlet: str) -> bool:
+    if fold(row.hamlet or "") != fold(hamlet):
+        return False
+    return house is None or fold(row.house_number or "") == fold(house)
+
+
+async def search_households(
+    session: AsyncSession, *, commune_id: int, village_id: int, text: str
+) -> Search:
+    """Code and phone search the whole commune; address and name search the village."""
+    code = normalize_customer_code(text)
+    if code:
+        row = await by_key(session, commune_id=commune_id, code=code)
+        return Search("code", code, (row,) if row else ())
+    phone = normalize_phone(text)
+    if phone:
+        row = await by_key(session, commune_id=commune_id, phone=phone)
+        return Search("phone", phone, (row,) if row else ())
+    rows = await _in_village(session, village_id)
+    address = parse_address(text)
+    if address:
+        house, hamlet = address
+        found = [r for r in rows if _same_place(r, house, hamlet)][:MAX_CANDIDATES]
+        return Search("address", text, tuple(found), house=house, hamlet=hamlet)
+    return Search("name", " ".join(text.split()), tuple(_by_name(rows, text)))
+
+
+async def near_duplicates(
+    session: AsyncSession, *, village_id: int, name: str, house: str | None
+) -> list[HouseholdRow]:
+    """Households at the same house number with a near-identical head name."""
+    if not house:
+        return []
+    rows = await _in_village(session, village_id)
+    return [
+        r
+        for r in rows
+        if fold(r.house_number or "") == fold(house)
+        and name_score(name, r.head_name) >= NEAR_DUPLICATE
+    ][:MAX_CANDIDATES]
+
+
+async def create_household(
+    session: AsyncSession,
+    *,
+    commune_id: int,
+    village_id: int,
+    name: str,
+    house: str | None,
+    hamlet: str | None,
+    phone: str | None,
+    code: str | None,
+    member_id: int,
+) -> int:
+    household = Household(
+        commune_id=commune_id,
+        village_id=village_id,
+        head_name=name,
+        name_key=fold(name),
+        house_number=house,
+        hamlet=hamlet,
+        phone=phone,
+        customer_code=code,
+        created_by=member_id,
+    )
+    session.add(household)
+    await session.flush()
+    return household.id
