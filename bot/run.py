@@ -43,6 +43,10 @@ async def serve(app: App) -> int:
 def make_channels(app: App) -> list[Channel]:
     """Every platform with a token configured."""
     channels: list[Channel] = []
+    if app.settings.telegram_bot_token:
+        from bot.channels.telegram import TelegramChannel  # aiogram loads only when used
+
+        channels.append(TelegramChannel.from_app(app))
     return channels
 
 

@@ -1,0 +1,91 @@
+"""A whole conversation through real aiogram and real HTTP, in polling and in webhook mode."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from models.inbound import Inbound
+from models.member import ChannelAccount, InviteCode, Member
+
+
+async def test_join_with_code_switch_language_by_buttons_and_help(telegram, demo, sessionmaker):
+    lan = telegram.user(5001)
+    await lan.send("/start")
+    assert "mã mời" in lan.last_text
+    await lan.send(demo.invites["volunteer"])
+    assert (
+        'Tên của anh/chị là "Nguyễn Thị Lan"' in lan.last_text or "Nguyễn Thị Lan" in lan.last_text
+    )
+    question = lan.question("Đúng")
+
+    answer = await lan.press("Đúng")
+    assert answer == {"callback_query_id": answer["callback_query_id"]}  # answered, no alert
+    edited = telegram.fake.messages[(lan.chat_id, question["message_id"])]
+    assert edited["text"].endswith("✅ Đúng") and "reply_markup" not in edited
+    assert "🎉" in lan.last_text
+
+    await lan.send("/ngonngu")
+    await lan.press("English")
+    assert lan.last_text == "Language set to English."
+    await lan.send("/trogiup")
+    assert lan.last_text.startswith("What you can do:")
+    assert "/trogiup" in lan.last_text
+
+    async with sessionmaker() as session:
+        member = (await session.execute(select(Member))).scalars().one()
+        account = (await session.execute(select(ChannelAccount))).scalars().one()
+    assert (member.name, member.locale) == ("Nguyễn Thị Lan", "en")
+    assert (account.channel, account.user_id, account.chat_id) == ("telegram", "5001", "5001")
+
+
+async def test_old_button_answers_question_closed_and_changes_nothing(
+    telegram, demo, sessionmaker
+):
+    lan = telegram.user(5002)
+    await lan.send(f"/start {demo.invites['volunteer']}")
+    await lan.press("Đúng")
+    await lan.send("/ngonngu")
+    old = lan.question("English")
+    await lan.send("/ngonngu")
+
+    answer = await lan.press("English", message=old)
+    assert answer["text"] == "Câu hỏi này đã đóng." and answer["show_alert"] in ("true", True)
+    assert lan.replies == []
+    assert "reply_markup" not in telegram.fake.messages[(lan.chat_id, old["message_id"])]
+    async with sessionmaker() as session:
+        assert await session.scalar(select(Member.locale)) == "vi"
+
+
+async def test_repeated_update_is_handled_once(telegram, demo, sessionmaker):
+    lan = telegram.user(5003)
+    await lan.send("/start")
+    update = telegram.fake.message_update(lan.user, lan.chat, 99, text=demo.invites["volunteer"])
+    await lan.deliver(update)
+    replies = len(telegram.fake.sent(lan.chat_id))
+    # Telegram redelivers: the same update (webhook retry) or the same message (polling restart).
+    again = dict(
+        update,
+        update_id=update["update_id"]
+        if telegram.mode == "webhook"
+        else telegram.fake.next_update_id(),
+    )
+    await lan.deliver(again)
+    assert len(telegram.fake.sent(lan.chat_id)) == replies
+    async with sessionmaker() as session:
+        uses = await session.scalar(
+            select(InviteCode.uses).where(InviteCode.code == demo.invites["volunteer"])
+        )
+        keys = (await session.execute(select(Inbound.message_key))).scalars().all()
+    assert uses == 0  # the code was checked, not yet redeemed; and only once
+    assert keys.count("5003:99") == 1
+
+
+async def test_commands_menu_in_vietnamese_and_english(telegram):
+    commands = telegram.fake.commands
+    vi = {c["command"]: c["description"] for c in commands[("default", "vi")]}
+    en = {c["command"]: c["description"] for c in commands[("default", "en")]}
+    assert commands[("default", "")] == commands[("default", "vi")]
+    assert {"start", "trogiup", "ngonngu"} <= vi.keys() == en.keys()
+    assert vi["trogiup"] != en["trogiup"]
+    group = {c["command"] for c in commands[("all_group_chats", "vi")]}
+    assert "trogiup" in group and "start" not in group
