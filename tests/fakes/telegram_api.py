@@ -86,6 +86,7 @@ class FakeTelegram:
 
     def __post_init__(self) -> None:
         self._pending: list[dict] = []
+        self._closing = False
         self._confirmed = 0
         self._changed = asyncio.Condition()
         self._update_ids = itertools.count(1000)
@@ -109,6 +110,10 @@ class FakeTelegram:
         return self.base
 
     async def close(self) -> None:
+        # Release long polls still waiting, so the server stops at once.
+        self._closing = True
+        async with self._changed:
+            self._changed.notify_all()
         if self._client is not None:
             await self._client.close()
         if self._runner is not None:
@@ -239,7 +244,7 @@ class FakeTelegram:
                 self._changed.notify_all()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
-                    self._changed.wait_for(lambda: bool(self._pending)), timeout
+                    self._changed.wait_for(lambda: bool(self._pending) or self._closing), timeout
                 )
             return _ok(list(self._pending[:100]))
 
