@@ -89,3 +89,23 @@ async def test_commands_menu_in_vietnamese_and_english(telegram):
     assert vi["trogiup"] != en["trogiup"]
     group = {c["command"] for c in commands[("all_group_chats", "vi")]}
     assert "trogiup" in group and "start" not in group
+
+
+STICKER = {
+    "file_id": "stk",
+    "file_unique_id": "stk",
+    "type": "regular",
+    "width": 512,
+    "height": 512,
+    "is_animated": False,
+    "is_video": False,
+}
+
+
+async def test_sticker_mid_flow_gets_a_polite_answer_and_the_step_stays(telegram, demo):
+    lan = telegram.user(5004)
+    await lan.send("/start")
+    await lan.send(sticker=STICKER)
+    assert lan.texts == ["Mình chưa đọc được nhãn dán 🙂 Vui lòng trả lời bằng chữ hoặc số."]
+    await lan.send(demo.invites["volunteer"])
+    assert lan.question("Đúng")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from fakes.telegram_api import FakeTelegram
 
 from bot.app import build_app
 from bot.run import make_channels
 from bot.settings import Settings
-from fakes.telegram_api import FakeTelegram
 
 
 @pytest.fixture

@@ -91,17 +91,22 @@ class ChatLocks:
     """One turn at a time per chat, so concurrent webhook calls keep a chat's order."""
 
     def __init__(self) -> None:
-        self._locks: dict[str, asyncio.Lock] = {}
+        # chat → (lock, how many turns hold or wait for it); dropped when nobody does.
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
 
     @asynccontextmanager
     async def hold(self, chat_id: str):
-        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
+        self._locks[chat_id] = (lock, users + 1)
         try:
             async with lock:
                 yield
         finally:
-            if not lock.locked() and self._locks.get(chat_id) is lock:
+            lock, users = self._locks[chat_id]
+            if users == 1:
                 del self._locks[chat_id]
+            else:
+                self._locks[chat_id] = (lock, users - 1)
 
 
 def make_router(process: Process, clock: Callable[[], datetime], guard: Guard) -> Router:
