@@ -5,6 +5,7 @@ Use:
     await fake.inject(fake.text_update(user, "hi"))        # returns once the bot has handled it
     fake.calls / fake.sent(chat_id) / fake.files            # what the bot did
     fake.fail("sendMessage", 429, retry_after=1)            # the next matching call fails
+    fake.stall("sendMessage", 3)                            # the next call answers late
     fake.limits = Limits(overall_per_second=30)             # answer 429 above these rates
     fake.count(), fake.max_rate(window=1.0, chat_id=...)    # send counters for rate checks
 
@@ -83,6 +84,7 @@ class FakeTelegram:
     webhook: dict[str, Any] | None = None
     limits: Limits = field(default_factory=Limits)
     failures: list[Failure] = field(default_factory=list)
+    stalls: list[tuple[str | None, float]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._pending: list[dict] = []
@@ -126,6 +128,10 @@ class FakeTelegram:
         params = await _params(request)
         call = Call(method, params, time.monotonic())
         self.calls.append(call)
+        stall = next((st for st in self.stalls if st[0] in (None, method)), None)
+        if stall is not None:
+            self.stalls.remove(stall)
+            await asyncio.sleep(stall[1])  # longer than the client waits: a timeout
         response = self._failure(method, params) or self._limited(method, params)
         if response is None:
             handler = getattr(self, f"_m_{method}", None)
@@ -181,6 +187,10 @@ class FakeTelegram:
         """The next `times` calls of `method` (any method if None) answer `status`."""
         chat = None if chat_id is None else str(chat_id)
         self.failures.append(Failure(method, status, chat, retry_after, description, times))
+
+    def stall(self, method: str | None, seconds: float) -> None:
+        """The next call of `method` answers only after `seconds` (times out a patient client)."""
+        self.stalls.append((method, seconds))
 
     def count(self, chat_id: str | int | None = None) -> int:
         """Successful sends, overall or to one chat."""

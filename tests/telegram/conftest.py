@@ -116,7 +116,7 @@ class Telegram:
         return TelegramUser(self.fake, id, **kw)
 
 
-async def running(pipeline, sessionmaker, mode: str):
+async def running(pipeline, sessionmaker, mode: str, **kw: Any):
     fake = FakeTelegram()
     base = await fake.start()
     port = free_port()
@@ -129,6 +129,7 @@ async def running(pipeline, sessionmaker, mode: str):
         public_base_url=public,
         webhook_secret=SECRET if public else None,
         polling_timeout=2,
+        **kw,
     )
     web_app = make_web_app()
     channel.mount(web_app)
@@ -149,6 +150,16 @@ async def telegram(request, pipeline, sessionmaker):
 @pytest.fixture
 async def webhook_telegram(pipeline, sessionmaker):
     tg, runner = await running(pipeline, sessionmaker, "webhook")
+    yield tg
+    await tg.channel.stop()
+    await runner.cleanup()
+    await tg.fake.close()
+
+
+@pytest.fixture
+async def impatient(pipeline, sessionmaker):
+    """Polling with a 1-second request timeout, so a stalled call times out quickly."""
+    tg, runner = await running(pipeline, sessionmaker, "polling", request_timeout=1)
     yield tg
     await tg.channel.stop()
     await runner.cleanup()

@@ -97,3 +97,18 @@ async def test_webhook_mode_requires_a_secret(pipeline, sessionmaker):
         TelegramChannel(
             pipeline, sessionmaker, token="1:x", public_base_url="https://bot.example.org"
         )
+
+
+async def test_timed_out_reply_is_sent_again(impatient, demo):
+    user = impatient.user(6006)
+    impatient.fake.stall("sendMessage", 2)
+    await user.send("/start")
+    assert "mã mời" in user.last_text
+    assert len([c for c in impatient.fake.calls if c.method == "sendMessage"]) >= 2
+
+
+async def test_polling_survives_getupdates_server_errors(impatient, demo):
+    impatient.fake.fail("getUpdates", 502, times=2)
+    user = impatient.user(6007)
+    await user.send("/start")
+    assert "mã mời" in user.last_text

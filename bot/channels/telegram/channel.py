@@ -60,6 +60,7 @@ class TelegramChannel:
         public_base_url: str | None = None,
         webhook_secret: str | None = None,
         polling_timeout: int = 10,
+        request_timeout: float = 30,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         if public_base_url and not (webhook_secret and SECRET_RE.match(webhook_secret)):
@@ -73,7 +74,9 @@ class TelegramChannel:
         self.webhook_url = f"{public_base_url}{WEBHOOK_PATH}" if public_base_url else None
         self.webhook_secret = webhook_secret
         self.polling_timeout = polling_timeout
-        session = AiohttpSession(api=TelegramAPIServer.from_base(api_base))
+        session = AiohttpSession(
+            api=TelegramAPIServer.from_base(api_base), timeout=request_timeout
+        )
         session.middleware(RetryMiddleware())
         self.bot = Bot(
             token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML)
