@@ -61,6 +61,8 @@ class Limits:
 
     overall_per_second: float | None = None
     per_chat_per_second: float | None = None
+    # Group chats have negative ids.
+    per_group_per_minute: float | None = None
     retry_after: int = 1
 
 
@@ -166,9 +168,18 @@ class FakeTelegram:
         now, chat = time.monotonic(), str(params.get("chat_id"))
         lim = self.limits
         recent = [c for t, c in self._sends if now - t < 1.0]
-        if (lim.overall_per_second is not None and len(recent) >= lim.overall_per_second) or (
-            lim.per_chat_per_second is not None
-            and sum(c == chat for c in recent) >= lim.per_chat_per_second
+        minute = [c for t, c in self._sends if now - t < 60.0 and c == chat]
+        if (
+            (lim.overall_per_second is not None and len(recent) >= lim.overall_per_second)
+            or (
+                lim.per_chat_per_second is not None
+                and sum(c == chat for c in recent) >= lim.per_chat_per_second
+            )
+            or (
+                lim.per_group_per_minute is not None
+                and chat.startswith("-")
+                and len(minute) >= lim.per_group_per_minute
+            )
         ):
             return _error(429, _describe(429, lim.retry_after), lim.retry_after)
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
@@ -12,6 +13,8 @@ from handlers.registry import COMMANDS, Command
 from locales import LANGUAGES, Translator
 
 log = logging.getLogger(__name__)
+# What Telegram accepts as a command name; anything else would make it refuse the whole menu.
+NAME_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 
 
 def menu(lang: str, *, group: bool = False) -> list[BotCommand]:
@@ -20,7 +23,8 @@ def menu(lang: str, *, group: bool = False) -> list[BotCommand]:
     seen: set[str] = set()
     items: list[BotCommand] = []
     for cmd in sorted(COMMANDS.values(), key=lambda c: c.order):
-        if cmd.name in seen or cmd.help is None or (group and not cmd.group):
+        listed = cmd.help is not None and NAME_RE.match(cmd.name) and (cmd.group or not group)
+        if cmd.name in seen or not listed:
             continue
         seen.add(cmd.name)
         items.append(BotCommand(command=cmd.name, description=_description(t, cmd)))
