@@ -21,6 +21,7 @@ import html
 import itertools
 import json
 import re
+import secrets
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
@@ -390,7 +391,8 @@ class FakeTelegram:
         return {
             "update_id": update_id,
             "callback_query": {
-                "id": f"cbq{update_id}",
+                # Globally unique like Telegram's, so two fakes never share an id.
+                "id": f"{secrets.randbits(60)}",
                 "from": user,
                 "message": message,
                 "chat_instance": f"ci{message['chat']['id']}",
