@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import UTC, datetime
 
 import openpyxl
 from aiogram.types import Message
+from fakes.telegram_harness import running
 
 from bot.channels.telegram.adapter import incoming_from_message
 from handlers.messages import Choice, Document, Image, Reply
@@ -116,3 +118,33 @@ def test_updates_map_to_neutral_messages():
         2026, 11, 25, 1, 30, tzinfo=UTC
     )
     assert sticker.kind == "sticker"
+
+
+class SlowPipeline:
+    """The real pipeline, taking longer than the typing threshold (as a big report would)."""
+
+    def __init__(self, real, delay: float) -> None:
+        self.real, self.delay, self.clock = real, delay, real.clock
+
+    async def process(self, incoming, caps):
+        await asyncio.sleep(self.delay)
+        return await self.real.process(incoming, caps)
+
+
+async def test_slow_turn_shows_typing_and_fast_turn_does_not(pipeline, sessionmaker):
+    tg, runner = await running(SlowPipeline(pipeline, 1.3), sessionmaker, "webhook")
+    try:
+        user = tg.user(7201)
+        await user.send("/start")
+        assert [c.params["action"] for c in tg.fake.calls_of("sendChatAction")] == ["typing"]
+        assert "mã mời" in user.last_text
+    finally:
+        await tg.channel.stop()
+        await runner.cleanup()
+        await tg.fake.close()
+
+
+async def test_fast_turn_sends_no_typing(webhook_telegram):
+    user = webhook_telegram.user(7202)
+    await user.send("/start")
+    assert webhook_telegram.fake.calls_of("sendChatAction") == []

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 from aiogram import Bot, Router
+from aiogram.enums import ChatAction
 from aiogram.types import CallbackQuery, Message
 
 from bot.channels.telegram import render
@@ -22,6 +23,7 @@ CAPS = Capabilities(
     buttons=True, max_text=render.MAX_TEXT, location=True, documents=True, edit=True
 )
 GROUP_TYPES = ("group", "supergroup")
+TYPING_AFTER = 1.0  # seconds
 
 Process = Callable[[Incoming, Capabilities], Awaitable[list[Reply]]]
 
@@ -119,7 +121,11 @@ def make_router(process: Process, clock: Callable[[], datetime], guard: Guard) -
         if incoming is None:
             return
         async with locks.hold(incoming.chat_id):
-            replies = await process(incoming, CAPS)
+            typing = asyncio.create_task(_typing_soon(bot, message.chat.id, guard))
+            try:
+                replies = await process(incoming, CAPS)
+            finally:
+                typing.cancel()
             await guard(incoming.chat_id, render.send_replies(bot, message.chat.id, replies))
 
     @router.callback_query()
@@ -141,6 +147,12 @@ def make_router(process: Process, clock: Callable[[], datetime], guard: Guard) -
             await guard(incoming.chat_id, render.send_replies(bot, incoming.chat_id, replies))
 
     return router
+
+
+async def _typing_soon(bot: Bot, chat_id: int, guard: Guard) -> None:
+    """Show "typing…" only when a turn is slow (a report, a chart): fast turns cost no call."""
+    await asyncio.sleep(TYPING_AFTER)
+    await guard(str(chat_id), bot.send_chat_action(chat_id, ChatAction.TYPING))
 
 
 # Runs one send for a chat; Telegram's refusals are logged and recorded, never raised.
