@@ -131,7 +131,7 @@ class SlowPipeline:
         return await self.real.process(incoming, caps)
 
 
-async def test_slow_turn_shows_typing_and_fast_turn_does_not(pipeline, sessionmaker):
+async def test_slow_turn_shows_typing(pipeline, sessionmaker):
     tg, runner = await running(SlowPipeline(pipeline, 1.3), sessionmaker, "webhook")
     try:
         user = tg.user(7201)
