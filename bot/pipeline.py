@@ -78,7 +78,8 @@ class Pipeline:
             member = await member_for_account(
                 session, channel=incoming.channel, user_id=incoming.user_id
             )
-            if member is not None:
+            # In a group the chat id is the group's: never make it the member's private chat.
+            if member is not None and incoming.chat_kind == "private":
                 await touch_account(
                     session,
                     channel=incoming.channel,

@@ -45,6 +45,10 @@ async def serve(app: App) -> int:
 def make_channels(app: App) -> list[Channel]:
     """Every platform with a token configured."""
     channels: list[Channel] = []
+    if app.settings.telegram_bot_token:
+        from bot.channels.telegram import TelegramChannel  # aiogram loads only when used
+
+        channels.append(TelegramChannel.from_app(app))
     settings = app.settings
     links = file_links(settings, app.files_dir)
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None

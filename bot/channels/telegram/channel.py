@@ -1,0 +1,177 @@
+"""The Telegram `Channel`: long polling or a webhook, the commands menu, and `deliver()`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.channels.base import Delivery
+from bot.channels.telegram import render
+from bot.channels.telegram.adapter import CAPS, CHANNEL, make_router
+from bot.channels.telegram.menu import set_commands
+from bot.channels.telegram.retry import RETRYING, RetryMiddleware
+from bot.pipeline import Pipeline
+from handlers.messages import Reply
+from models.channels import mark_unreachable
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/telegram"
+# What Telegram accepts as a webhook secret token.
+SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+class TelegramError(SystemExit):
+    """A setting that makes Telegram unusable: stops the start with one clear line."""
+
+
+class TelegramChannel:
+    name = CHANNEL
+    caps = CAPS
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        *,
+        token: str,
+        api_base: str = "https://api.telegram.org",
+        public_base_url: str | None = None,
+        webhook_secret: str | None = None,
+        polling_timeout: int = 10,
+        request_timeout: float = 30,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        if public_base_url and not (webhook_secret and SECRET_RE.match(webhook_secret)):
+            raise TelegramError(
+                "WEBHOOK_SECRET: with PUBLIC_BASE_URL set, Telegram needs a webhook secret of "
+                "1–256 letters, digits, _ or -"
+            )
+        self.pipeline = pipeline
+        self.sessionmaker = sessionmaker
+        self.clock = clock or pipeline.clock
+        self.webhook_url = f"{public_base_url}{WEBHOOK_PATH}" if public_base_url else None
+        self.webhook_secret = webhook_secret
+        self.polling_timeout = polling_timeout
+        session = AiohttpSession(
+            api=TelegramAPIServer.from_base(api_base), timeout=request_timeout
+        )
+        session.middleware(RetryMiddleware())
+        self.bot = Bot(
+            token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML)
+        )
+        self.dp = Dispatcher(disable_fsm=True)
+        self.dp.include_router(make_router(pipeline.process, self.clock, self._guard))
+        self._polling: asyncio.Task[None] | None = None
+
+    @classmethod
+    def from_app(cls, app) -> TelegramChannel:  # noqa: ANN001 - bot.app.App (import cycle)
+        settings = app.settings
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        return cls(
+            app.pipeline,
+            app.sessionmaker,
+            token=settings.telegram_bot_token.get_secret_value(),
+            api_base=settings.telegram_api_base,
+            public_base_url=settings.public_base_url,
+            webhook_secret=secret,
+        )
+
+    @property
+    def webhook(self) -> bool:
+        return self.webhook_url is not None
+
+    def mount(self, web_app: web.Application) -> None:
+        if not self.webhook:
+            return
+        # Not in the background: Telegram gets its 200 only once the message is committed,
+        # so a crash mid-turn means a redelivery, which the pipeline's dedupe absorbs.
+        SimpleRequestHandler(
+            self.dp, self.bot, handle_in_background=False, secret_token=self.webhook_secret
+        ).register(web_app, path=WEBHOOK_PATH)
+
+    async def start(self) -> None:
+        await set_commands(self.bot)
+        allowed = self.dp.resolve_used_update_types()
+        if self.webhook:
+            await self.bot.set_webhook(
+                self.webhook_url, secret_token=self.webhook_secret, allowed_updates=allowed
+            )
+            log.info("telegram: webhook at %s", self.webhook_url)
+            return
+        # A webhook left over from an earlier deployment would make getUpdates fail.
+        await self.bot.delete_webhook()
+        self._polling = asyncio.create_task(
+            self.dp.start_polling(
+                self.bot,
+                polling_timeout=self.polling_timeout,
+                # One update after another: the order of a chat's messages is the conversation.
+                handle_as_tasks=False,
+                handle_signals=False,
+                close_bot_session=False,
+                allowed_updates=allowed,
+            )
+        )
+        log.info("telegram: long polling")
+
+    async def stop(self) -> None:
+        if self._polling is not None:
+            with contextlib.suppress(RuntimeError):
+                await self.dp.stop_polling()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._polling
+            self._polling = None
+        await self.bot.session.close()
+
+    async def deliver(self, chat_id: str, bot: str, replies: list[Reply]) -> Delivery:
+        """One attempt, no waiting: the outbox owns retries and pacing."""
+        token = RETRYING.set(False)
+        try:
+            await render.send_replies(self.bot, chat_id, replies)
+        except TelegramRetryAfter as exc:
+            return Delivery(False, retry_after=float(exc.retry_after), error="429")
+        except (TelegramForbiddenError, TelegramBadRequest) as exc:
+            if isinstance(exc, TelegramBadRequest) and "chat not found" not in exc.message:
+                return Delivery(False, error=f"400 {exc.message}")
+            await self._unreachable(chat_id)
+            return Delivery(False, unreachable=True, error=exc.message)
+        except (TelegramServerError, TelegramNetworkError) as exc:
+            return Delivery(False, transient=True, error=type(exc).__name__)
+        finally:
+            RETRYING.reset(token)
+        return Delivery(True)
+
+    async def _guard(self, chat_id: str, send: Awaitable[object]) -> None:
+        """A reply that cannot go out is logged (ids only); the user's message is already saved."""
+        try:
+            await send
+        except TelegramForbiddenError:
+            await self._unreachable(chat_id)
+        except TelegramAPIError as exc:
+            log.warning("telegram: reply to %s not sent: %s", chat_id, type(exc).__name__)
+
+    async def _unreachable(self, chat_id: str) -> None:
+        log.info("telegram: chat %s blocked the bot", chat_id)
+        async with self.sessionmaker() as session, session.begin():
+            await mark_unreachable(session, channel=CHANNEL, chat_id=chat_id, now=self.clock())

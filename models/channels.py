@@ -1,0 +1,41 @@
+"""Where messages go: a village's linked group chat, and accounts the platform says are gone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.commune import Village
+from models.member import ChannelAccount
+
+
+async def link_group(
+    session: AsyncSession, *, village_id: int, channel: str, chat_id: str
+) -> None:
+    """Make this chat the village's group; a chat belongs to one village at a time."""
+    await session.execute(
+        update(Village)
+        .where(Village.group_channel == channel, Village.group_chat_id == chat_id)
+        .where(Village.id != village_id)
+        .values(group_channel=None, group_chat_id=None)
+    )
+    await session.execute(
+        update(Village)
+        .where(Village.id == village_id)
+        .values(group_channel=channel, group_chat_id=chat_id)
+    )
+
+
+async def mark_unreachable(
+    session: AsyncSession, *, channel: str, chat_id: str, now: datetime
+) -> int:
+    """The user blocked the bot: no pushes until they write again (`touch_account` clears it)."""
+    result = await session.execute(
+        update(ChannelAccount)
+        .where(ChannelAccount.channel == channel, ChannelAccount.chat_id == chat_id)
+        .where(ChannelAccount.unreachable_since.is_(None))
+        .values(unreachable_since=now)
+    )
+    return result.rowcount or 0
