@@ -2,7 +2,6 @@
 cooldown per account (tests/flows/test_join.py has the basic wrong/expired/used-up cases)."""
 
 import math
-from datetime import timedelta
 
 from sqlalchemy import func, select
 
