@@ -114,3 +114,33 @@ async def test_empty_audit_log(joined):
     official = await joined("off", "official", "Phạm Văn Xã")
     await official.say("/nhatky")
     assert "Nhật ký chưa có gì" in official.text
+
+
+async def test_no_household_data_in_logs_even_at_debug(
+    joined, sessionmaker, clock, pipeline, caplog
+):
+    import logging
+
+    from bot.app import quiet_noisy_loggers
+
+    quiet_noisy_loggers()  # what `cdsbot run` does even with LOG_LEVEL=DEBUG
+    caplog.set_level(logging.DEBUG)
+    await joined("lan", "volunteer", "Nguyễn Thị Lan")
+    official = await joined("off", "official", "Phạm Văn Xã")
+    await seed_visit(sessionmaker, clock, pipeline.files_dir)
+    for message in ("/hodan 0910000001", "1", "/hodan le van mot", "1", "2", "1", "/nhatky"):
+        await official.say(message)
+    await official.say("/xoathanhvien")
+    await official.say("1")
+    await official.say("1")
+    await official.send("/nhatky", message_id="twice")
+    await official.send("/nhatky", message_id="twice")
+    async with sessionmaker() as session:
+        homes = (await session.execute(select(Household))).scalars().all()
+    secrets_ = {"hay quên mật khẩu", "Lê Văn Một", "le van mot", "PA12010000001"}
+    secrets_ |= {h.phone for h in homes if h.phone} | {
+        h.customer_code for h in homes if h.customer_code
+    }
+    logged = caplog.text
+    assert "duplicate console/twice ignored" in logged  # the capture works
+    assert [s for s in secrets_ if s in logged] == []
