@@ -15,7 +15,7 @@ ROOT = Path(__file__).parent.parent.parent
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
-def cdsbot(cwd: Path, url: str, *args: str):
+def cdsbot(cwd: Path, url: str, *args: str, stdin: str = ""):
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -26,15 +26,25 @@ def cdsbot(cwd: Path, url: str, *args: str):
         [sys.executable, "-m", "bot", *args],
         cwd=cwd,
         env=env,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=120,
     )
 
 
-def invites(path: Path) -> int:
+def marks(path: Path) -> int:
     with sqlite3.connect(path) as conn:
-        return conn.execute("SELECT count(*) FROM invite_code").fetchone()[0]
+        return conn.execute("SELECT count(*) FROM failed_attempt").fetchone()[0]
+
+
+def mark(path: Path) -> None:
+    """One more row to tell database states apart (written directly: no process start)."""
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO failed_attempt (channel, user_id, kind, at) "
+            "VALUES ('console', 'x', 'invite', '2026-11-25 02:00:00')"
+        )
 
 
 def add_invite(cwd: Path, url: str) -> None:
@@ -42,42 +52,46 @@ def add_invite(cwd: Path, url: str) -> None:
     assert made.returncode == 0, made.stderr
 
 
-def test_sqlite_backup_and_restore_round_trip(tmp_path):
-    db = tmp_path / "db.sqlite3"
+@pytest.fixture
+def db(tmp_path, sqlite_template) -> Path:
+    path = tmp_path / "db.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return path
+
+
+def test_sqlite_backup_and_restore_round_trip(tmp_path, db):
     url = f"sqlite+aiosqlite:///{db}"
-    assert cdsbot(tmp_path, url, "demo").returncode == 0
-    add_invite(tmp_path, url)
+    mark(db)
     made = cdsbot(tmp_path, url, "backup")
     assert made.returncode == 0, made.stderr
     backups = list((tmp_path / "data" / "backups").glob("cdsbot-*.sqlite3"))
-    assert len(backups) == 1 and invites(backups[0]) == 4
-    add_invite(tmp_path, url)
-    assert invites(db) == 5
+    assert len(backups) == 1 and marks(backups[0]) == 1
+    mark(db)
+    assert marks(db) == 2
 
     back = cdsbot(tmp_path, url, "restore", str(backups[0]))
     assert back.returncode == 0, back.stderr
-    assert invites(db) == 4
+    assert marks(db) == 1
     saved = list(tmp_path.glob("db.sqlite3.before-restore-*"))
-    assert len(saved) == 1 and invites(saved[0]) == 5
+    assert len(saved) == 1 and marks(saved[0]) == 2
     # The restored database works for the bot at once.
-    chat = cdsbot(tmp_path, url, "chat", "--user", "x")
-    assert chat.returncode == 0, chat.stderr
+    chat = cdsbot(tmp_path, url, "chat", "--user", "x", stdin="/start\n")
+    assert chat.returncode == 0 and "/start" in chat.stdout, chat.stderr
 
 
-def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
-    db = tmp_path / "db.sqlite3"
+def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path, db):
     url = f"sqlite+aiosqlite:///{db}"
-    assert cdsbot(tmp_path, url, "demo").returncode == 0
+    mark(db)
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"not a database at all" * 100)
     back = cdsbot(tmp_path, url, "restore", str(junk))
     assert back.returncode == 2 and "not a cdsbot" in back.stderr
-    assert invites(db) == 3
+    assert marks(db) == 1
     assert not list(tmp_path.glob("db.sqlite3.before-restore-*"))
 
 
-def test_backup_keeps_the_newest_fourteen(tmp_path):
-    url = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
+def test_backup_keeps_the_newest_fourteen(tmp_path, db):
+    url = f"sqlite+aiosqlite:///{db}"
     folder = tmp_path / "data" / "backups"
     folder.mkdir(parents=True)
     for day in range(1, 16):
