@@ -11,10 +11,13 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
 
 from bot.db import make_engine, make_sessionmaker
 from bot.pipeline import Pipeline
@@ -101,10 +104,54 @@ async def test_postgresql_connections_killed_mid_conversation(pg_schema, clock):
         await admin.dispose()
 
 
-def cdsbot(cwd: Path, *args: str, **kw) -> subprocess.Popen:
+@dataclass
+class Store:
+    """A database a real `cdsbot` process can use, and a way to read counts from outside."""
+
+    url: str
+    scalar: Callable[[str], int]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        path = tmp_path / "db.sqlite3"
+
+        def scalar(query: str) -> int:
+            with sqlite3.connect(path, timeout=30) as conn:
+                assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+                return conn.execute(query).fetchone()[0]
+
+        yield Store(f"sqlite+aiosqlite:///{path}", scalar)
+        return
+    if PG_URL is None:
+        pytest.skip("PostgreSQL suite: set TEST_DATABASE_URL to run it")
+    import asyncpg
+
+    name = f"cds_kill_{uuid.uuid4().hex[:8]}"
+    base = make_url(PG_URL)
+    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    own = base.set(drivername="postgresql", database=name).render_as_string(hide_password=False)
+
+    async def fetch(dsn: str, query: str):
+        conn = await asyncpg.connect(dsn)
+        try:
+            return await conn.fetchval(query)
+        finally:
+            await conn.close()
+
+    asyncio.run(fetch(admin, f"CREATE DATABASE {name}"))
+    yield Store(
+        base.set(database=name).render_as_string(hide_password=False),
+        lambda query: asyncio.run(fetch(own, query)),
+    )
+    asyncio.run(fetch(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+def cdsbot(cwd: Path, url: str, *args: str) -> subprocess.Popen:
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{cwd}/db.sqlite3",
+        "DATABASE_URL": url,
         "DATA_DIR": str(cwd / "data"),
         "PYTHONPATH": str(ROOT),
     }
@@ -118,49 +165,43 @@ def cdsbot(cwd: Path, *args: str, **kw) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        **kw,
     )
 
 
-def db_counts(path: Path) -> tuple[int, int]:
-    with sqlite3.connect(path, timeout=30) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        inbound = conn.execute("SELECT count(*) FROM inbound").fetchone()[0]
-        version = conn.execute("SELECT version FROM conversation").fetchone()[0]
-    return inbound, version
+def counts(store: Store) -> tuple[int, int]:
+    return (
+        store.scalar("SELECT count(*) FROM inbound"),
+        store.scalar("SELECT coalesce(max(version), 0) FROM conversation"),
+    )
 
 
-def test_kill_9_during_a_burst_leaves_exact_counts(tmp_path):
-    demo = cdsbot(tmp_path, "demo")
+def test_kill_9_during_a_burst_leaves_exact_counts(tmp_path, store):
+    demo = cdsbot(tmp_path, store.url, "demo")
     out, err = demo.communicate(timeout=120)
     assert demo.returncode == 0, err
     code = out.splitlines()[1].split()[-1]
-    joining = cdsbot(tmp_path, "chat", "--user", "lan")
+    joining = cdsbot(tmp_path, store.url, "chat", "--user", "lan")
     out, err = joining.communicate(f"/start\n{code}\nNguyễn Thị Lan\n", timeout=120)
     assert "🎉" in out, err
-    db = tmp_path / "db.sqlite3"
-    assert db_counts(db) == (3, 3)
+    assert counts(store) == (3, 3)
 
-    burst = cdsbot(tmp_path, "chat", "--user", "lan")
+    burst = cdsbot(tmp_path, store.url, "chat", "--user", "lan")
     burst.stdin.write("/trogiup\n/ngonngu\n2\n/ngonngu vi\n" * 100)
     burst.stdin.flush()
     deadline = time.monotonic() + 60
-    while db_counts(db)[0] < 40 and time.monotonic() < deadline:
+    while counts(store)[0] < 40 and time.monotonic() < deadline:
         time.sleep(0.05)
     os.kill(burst.pid, signal.SIGKILL)
     burst.wait(timeout=30)
     assert burst.returncode == -signal.SIGKILL
 
     # Every message either fully applied (inbound row + conversation step) or not at all.
-    inbound, version = db_counts(db)
+    inbound, version = counts(store)
     assert 40 <= inbound < 403
     assert version == inbound
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*) FROM member").fetchone()[0] == 1
-        assert conn.execute("SELECT count(*) FROM inbound WHERE status != 'done'").fetchone() == (
-            0,
-        )
-    again = cdsbot(tmp_path, "chat", "--user", "lan")
+    assert store.scalar("SELECT count(*) FROM member") == 1
+    assert store.scalar("SELECT count(*) FROM inbound WHERE status != 'done'") == 0
+    again = cdsbot(tmp_path, store.url, "chat", "--user", "lan")
     out, err = again.communicate("/huy\n/start\n", timeout=120)
     assert "Nguyễn Thị Lan" in out, err
-    assert db_counts(db) == (inbound + 2, version + 2)
+    assert counts(store) == (inbound + 2, version + 2)
