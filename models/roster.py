@@ -37,9 +37,11 @@ def may_manage(actor_role: str, target_role: str) -> bool:
 
 
 async def list_members(
-    session: AsyncSession, *, commune_id: int, village_id: int | None
+    session: AsyncSession, *, commune_id: int, village_id: int | None, whole_commune: bool = False
 ) -> list[RosterRow]:
-    """Active members of a village (leader's scope) or of the whole commune (village None)."""
+    """Active members of a village (leader's scope) or of the whole commune (official's)."""
+    if village_id is None and not whole_commune:
+        return []  # a village scope without a village sees nobody, never the whole commune
     stmt = (
         select(Member.id, Member.name, Member.role, Member.village_id, Village.name)
         .outerjoin(Village, Village.id == Member.village_id)
@@ -60,8 +62,10 @@ async def removable(
     village_id: int | None,
 ) -> list[RosterRow]:
     """Members the actor may remove: in scope, not themselves, not of a higher rank."""
-    scope = None if Role(actor_role) in (Role.OFFICIAL, Role.ADMIN) else village_id
-    rows = await list_members(session, commune_id=commune_id, village_id=scope)
+    wide = Role(actor_role) in (Role.OFFICIAL, Role.ADMIN)
+    rows = await list_members(
+        session, commune_id=commune_id, village_id=None if wide else village_id, whole_commune=wide
+    )
     return [r for r in rows if r.id != actor_id and may_manage(actor_role, r.role)]
 
 

@@ -48,7 +48,10 @@ async def list_command(ctx: Context) -> Result:
     assert member is not None
     wide = _commune_wide(ctx)
     rows = await roster.list_members(
-        ctx.session, commune_id=member.commune_id, village_id=None if wide else member.village_id
+        ctx.session,
+        commune_id=member.commune_id,
+        village_id=None if wide else member.village_id,
+        whole_commune=wide,
     )
     where = member.commune_name if wide else (member.village_name or member.commune_name)
     lines = [ctx._("Members in {place}: {n}", place=where, n=ctx.t.num(len(rows)))]

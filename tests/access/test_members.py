@@ -150,3 +150,20 @@ async def test_removal_checks_scope_again_at_confirm(joined, chat, demo, session
     await official.say("1")
     await leader.say("1")
     assert "Không thể xóa" in leader.text
+
+
+async def test_a_leader_without_a_village_sees_nobody(sessionmaker, demo):
+    from models.roster import list_members, removable
+
+    async with sessionmaker() as session:
+        assert await list_members(session, commune_id=demo.commune_id, village_id=None) == []
+        assert (
+            await removable(
+                session,
+                actor_id=0,
+                actor_role="leader",
+                commune_id=demo.commune_id,
+                village_id=None,
+            )
+            == []
+        )
