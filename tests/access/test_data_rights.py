@@ -144,3 +144,13 @@ async def test_no_household_data_in_logs_even_at_debug(
     logged = caplog.text
     assert "duplicate console/twice ignored" in logged  # the capture works
     assert [s for s in secrets_ if s in logged] == []
+
+
+async def test_personal_data_commands_are_refused_in_groups(joined, chat, sessionmaker):
+    await joined("off", "official", "Phạm Văn Xã")
+    group = chat("off", chat_id="group-thon-1", chat_kind="group")
+    for command in ("/hodan 0910000001", "/nhatky", "/thanhvien", "/xoathanhvien"):
+        await group.say(command)
+        assert group.text == "Vui lòng dùng lệnh này trong tin nhắn riêng với trợ lý."
+    async with sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(AuditEntry)) == 0
