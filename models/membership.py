@@ -202,6 +202,8 @@ async def redeem_invite(
     relinked = await session.execute(
         update(ChannelAccount)
         .where(ChannelAccount.channel == channel, ChannelAccount.user_id == user_id)
+        # Never takes an account away from an active member.
+        .where(ChannelAccount.member_id.in_(select(Member.id).where(Member.active.is_(False))))
         .values(member_id=member.id, chat_id=chat_id, bot=bot, display_name=display_name)
     )
     if not relinked.rowcount:
