@@ -36,6 +36,7 @@ class Pipeline:
     clock: Callable[[], datetime] = utcnow
 
     async def process(self, incoming: Incoming, caps: Capabilities) -> list[Reply]:
+        incoming = _without_nul(incoming)
         try:
             return await self._process(incoming, caps)
         except Exception as exc:  # the one guard: no traceback reaches a user
@@ -135,6 +136,16 @@ class Pipeline:
                 )
         except Exception as exc:
             log.error("could not keep failed message %s: %s", incoming.key, type(exc).__name__)
+
+
+def _without_nul(incoming: Incoming) -> Incoming:
+    """PostgreSQL cannot store NUL in text, and no person types it: drop it at the door."""
+    changes = {
+        name: value.replace("\x00", "")
+        for name, value in vars(incoming).items()
+        if isinstance(value, str) and "\x00" in value
+    }
+    return replace(incoming, **changes) if changes else incoming
 
 
 def _state_of(conv: Conversation) -> State:

@@ -41,6 +41,7 @@ class InviteRow:
     role: str
     commune_name: str
     village_name: str | None
+    created_at: datetime | None = None
 
 
 def new_code(length: int = CODE_LENGTH) -> str:
@@ -116,6 +117,7 @@ async def create_invite(
     code = new_code()
     while await session.scalar(select(InviteCode.id).where(InviteCode.code == code)):
         code = new_code()
+    now = now or utcnow()
     session.add(
         InviteCode(
             code=code,
@@ -123,8 +125,10 @@ async def create_invite(
             village_id=village_id,
             role=role,
             max_uses=uses,
-            expires_at=(now or utcnow()) + timedelta(days=days),
+            expires_at=now + timedelta(days=days),
             created_by=created_by,
+            # The same clock as the expiry: a removed member needs an invite made after removal.
+            created_at=now,
         )
     )
     await session.flush()
@@ -146,7 +150,13 @@ async def find_invite(session: AsyncSession, *, code: str, now: datetime) -> Inv
     if invite.expires_at <= now or invite.uses >= invite.max_uses:
         return None
     return InviteRow(
-        invite.code, invite.commune_id, invite.village_id, invite.role, commune_name, village_name
+        invite.code,
+        invite.commune_id,
+        invite.village_id,
+        invite.role,
+        commune_name,
+        village_name,
+        invite.created_at,
     )
 
 
@@ -188,16 +198,25 @@ async def redeem_invite(
     )
     session.add(member)
     await session.flush()
-    session.add(
-        ChannelAccount(
-            member_id=member.id,
-            channel=channel,
-            user_id=user_id,
-            chat_id=chat_id,
-            bot=bot,
-            display_name=display_name,
-        )
+    # A removed member who rejoins with a fresh invite keeps the account row, newly linked.
+    relinked = await session.execute(
+        update(ChannelAccount)
+        .where(ChannelAccount.channel == channel, ChannelAccount.user_id == user_id)
+        # Never takes an account away from an active member.
+        .where(ChannelAccount.member_id.in_(select(Member.id).where(Member.active.is_(False))))
+        .values(member_id=member.id, chat_id=chat_id, bot=bot, display_name=display_name)
     )
+    if not relinked.rowcount:
+        session.add(
+            ChannelAccount(
+                member_id=member.id,
+                channel=channel,
+                user_id=user_id,
+                chat_id=chat_id,
+                bot=bot,
+                display_name=display_name,
+            )
+        )
     await session.flush()
     return member.id
 

@@ -18,7 +18,7 @@ from handlers.messages import Choice, Reply, Result, State, done, keep
 from handlers.registry import command, step
 from handlers.roles import place, role_name
 from locales import N_
-from models import membership
+from models import membership, roster
 
 FLOW = "join"
 NAME_RE = re.compile(r"^[^\W\d_]+(?:[ .'-]+[^\W\d_]+)*$")
@@ -84,6 +84,18 @@ async def on_code(ctx: Context, typed: str | None = None) -> Result:
             ctx,
             ctx._(
                 "The invite code is wrong or has expired. Please check it or ask your team leader."
+            ),
+        )
+    removed_at = await roster.removed_at_for_account(
+        ctx.session, channel=inc.channel, user_id=inc.user_id
+    )
+    if removed_at is not None and (invite.created_at is None or invite.created_at <= removed_at):
+        # An old code (even one with uses left) does not bring a removed member back.
+        return _stay(
+            ctx,
+            ctx._(
+                "You were removed from the team. "
+                "Please ask your team leader for a new invite code."
             ),
         )
     data = {"code": invite.code}

@@ -1,0 +1,36 @@
+"""/nhatky: the latest audit entries of the official's commune (who, what, when)."""
+
+from __future__ import annotations
+
+from handlers.context import Context
+from handlers.messages import Reply, Result, done
+from handlers.registry import command
+from locales import N_
+from models import privacy
+from models.member import Role
+
+SHOWN = 20
+# Action → how it reads; the entity id points at the row without naming anyone.
+ACTIONS = {
+    "member_remove": N_("removed member #{id}"),
+    "household_export": N_("exported household #{id}"),
+    "household_erase": N_("erased household #{id}"),
+    "report_export": N_("exported a report"),
+}
+
+
+@command("nhatky", role=Role.OFFICIAL, help=N_("/nhatky — who changed or exported what"), order=81)
+async def audit_log(ctx: Context) -> Result:
+    member = ctx.member
+    assert member is not None
+    rows = await privacy.latest_audit(ctx.session, commune_id=member.commune_id, limit=SHOWN)
+    if not rows:
+        return done(Reply(ctx._("The audit log is empty.")))
+    lines = [ctx._("Latest {n} entries of the audit log:", n=ctx.t.num(len(rows)))]
+    for row in rows:
+        when = ctx.local(row.at)
+        what = ACTIONS.get(row.action)
+        text = ctx._(what, id=row.entity_id) if what else f"{row.action} {row.entity}"
+        who = row.actor or ctx._("system")
+        lines.append(f"{ctx.t.date(when.date())} {ctx.t.time(when)} — {who}: {text}")
+    return done(Reply("\n".join(lines)))
