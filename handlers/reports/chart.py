@@ -46,7 +46,7 @@ def build_figure(
     )
     bottom.set_title(t._("Cumulative progress of the commune"))
     bottom.legend()
-    fig.autofmt_xdate()
+    bottom.tick_params(axis="x", labelrotation=30)
     for text in fig.findobj(match=lambda a: hasattr(a, "set_fontfamily")):
         text.set_fontfamily(FONT)
     return fig

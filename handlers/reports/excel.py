@@ -50,11 +50,12 @@ def _sheet(ws: Worksheet, title: str, headers: list[tuple[str, int]]) -> None:
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
 
 
-def _formats(ws: Worksheet, formats: dict[int, str]) -> None:
-    for row in ws.iter_rows(min_row=HEADER_ROW + 1):
-        for cell in row:
-            if cell.column in formats:
-                cell.number_format = formats[cell.column]
+def _write(ws: Worksheet, rows: list[list], formats: dict[int, str]) -> None:
+    for r, values in enumerate(rows, HEADER_ROW + 1):
+        for c, value in enumerate(values, 1):
+            cell = ws.cell(row=r, column=c, value=value)
+            if c in formats:
+                cell.number_format = formats[c]
 
 
 def summary_sheet(ws: Worksheet, t: Translator, title: str, rows: list[ProgressRow]) -> None:
@@ -71,21 +72,21 @@ def summary_sheet(ws: Worksheet, t: Translator, title: str, rows: list[ProgressR
         (t._("Status"), 34),
     ]
     _sheet(ws, title, headers)
-    for row in rows:
-        ws.append(
-            [
-                row.name(t.lang),
-                row.village_name or t._("Whole commune"),
-                row.population,
-                row.baseline,
-                row.current,
-                row.percent / 100 if row.percent is not None else None,
-                row.target,
-                row.deadline,
-                status(t, row),
-            ]
-        )
-    _formats(ws, {3: INTEGER, 4: INTEGER, 5: INTEGER, 6: PERCENT, 7: INTEGER, 8: DATE})
+    values = [
+        [
+            row.name(t.lang),
+            row.village_name or t._("Whole commune"),
+            row.population,
+            row.baseline,
+            row.current,
+            row.percent / 100 if row.percent is not None else None,
+            row.target,
+            row.deadline,
+            status(t, row),
+        ]
+        for row in rows
+    ]
+    _write(ws, values, {3: INTEGER, 4: INTEGER, 5: INTEGER, 6: PERCENT, 7: INTEGER, 8: DATE})
 
 
 def conversions_sheet(
@@ -102,19 +103,19 @@ def conversions_sheet(
         (t._("Member"), 24),
     ]
     _sheet(ws, title, headers)
-    for line in lines:
-        ws.append(
-            [
-                line.at.astimezone(tz).replace(tzinfo=None),
-                line.village,
-                line.household or "—",
-                line.customer_code,
-                line.indicator,
-                line.people,
-                line.member,
-            ]
-        )
-    _formats(ws, {1: DATETIME, 6: INTEGER})
+    values = [
+        [
+            line.at.astimezone(tz).replace(tzinfo=None),
+            line.village,
+            line.household or "—",
+            line.customer_code,
+            line.indicator,
+            line.people,
+            line.member,
+        ]
+        for line in lines
+    ]
+    _write(ws, values, {1: DATETIME, 6: INTEGER})
 
 
 def activity_sheet(
@@ -129,10 +130,17 @@ def activity_sheet(
         (t._("Points"), 10),
     ]
     _sheet(ws, title, headers)
-    for line in lines:
-        score = line.visits * points[0] + line.conversions * points[1]
-        ws.append([line.member, line.village, line.visits, line.conversions, score])
-    _formats(ws, {3: INTEGER, 4: INTEGER, 5: INTEGER})
+    values = [
+        [
+            line.member,
+            line.village,
+            line.visits,
+            line.conversions,
+            line.visits * points[0] + line.conversions * points[1],
+        ]
+        for line in lines
+    ]
+    _write(ws, values, {3: INTEGER, 4: INTEGER, 5: INTEGER})
 
 
 def build_workbook(

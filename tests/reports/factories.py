@@ -13,7 +13,7 @@ from models.keys import fold
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def local(day: date, hour: int = 10) -> datetime:
+def local(day: date, hour: int = 8) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=TZ).astimezone(UTC)
 
 

@@ -11,3 +11,45 @@ async def test_official_sees_demo_numbers_without_conversions(joined):
     assert "7 ngày qua: 0/ngày — chưa có chuyển đổi mới" in text
     assert "Thôn 2  ████░░░░░░ 41,2%" in text
     assert "1. Xem biểu đồ" in text and "2. Xuất báo cáo Excel" in text
+
+
+async def test_volunteer_sees_own_village_first_then_the_commune_line(joined):
+    lan = await joined("v1", "volunteer")
+    await lan.say("/tiendo dien")
+    text = lan.text
+    assert "📊 TIẾN ĐỘ THÔN 1 — 25/11/2026" in text
+    assert "Đạt 143/420 mã KH (34,0%) · mục tiêu 70% = 294 trước 25/02/2027" in text
+    assert "Cả xã: 532/1.857 (28,6%) · cần 8,35/ngày" in text
+    assert "Nước" not in text and "Thôn 2" not in text
+    assert "1. Xem biểu đồ" in text and "Xuất báo cáo" not in text
+
+
+async def test_official_narrows_to_a_village_without_diacritics(joined):
+    chi = await joined("o1", "official", "Lê Thị Chi")
+    await chi.say("/tiendo thon 2 nuoc")
+    assert "TIẾN ĐỘ THÔN 2" in chi.text
+    assert "Đạt 140/450 hộ (31,1%) · mục tiêu 70% = 315 trước 25/02/2027" in chi.text
+    await chi.say("/tiendo xyz")
+    assert 'Tôi chưa hiểu "xyz"' in chi.text
+
+
+async def test_chart_from_the_option_and_from_bieudo(joined, sessionmaker, demo):
+    chi = await joined("o1", "official", "Lê Thị Chi")
+    await chi.say("/tiendo")
+    await chi.say("1")
+    (reply,) = chi.replies
+    assert reply.image is not None and reply.image.path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "1.300" in reply.image.caption
+    await chi.say("/tiendo bieu do")
+    assert chi.replies[0].image is not None
+    # After the options, plain commands still work.
+    await chi.say("/tiendo")
+    await chi.say("/trogiup")
+    assert "/tiendo" in chi.text
+
+
+async def test_text_after_the_options_is_handled_normally(joined):
+    chi = await joined("o1", "official", "Lê Thị Chi")
+    await chi.say("/tiendo")
+    await chi.say("xin chào")
+    assert "Xem biểu đồ" not in chi.text
