@@ -1,5 +1,7 @@
 """/tiendo through the real pipeline on the demo commune."""
 
+from datetime import date
+
 
 async def test_official_sees_demo_numbers_without_conversions(joined):
     chi = await joined("o1", "official", "Lê Thị Chi")
@@ -53,3 +55,46 @@ async def test_text_after_the_options_is_handled_normally(joined):
     await chi.say("/tiendo")
     await chi.say("xin chào")
     assert "Xem biểu đồ" not in chi.text
+
+
+async def test_official_sets_a_village_target_in_chat(joined, sessionmaker):
+    from sqlalchemy import select
+
+    from models import AuditEntry, Indicator, Target, Village
+
+    chi = await joined("o1", "official", "Lê Thị Chi")
+    await chi.say("/muctieu")
+    assert "⚡ Điện — Thôn 1: 420 · ban đầu 143 · 70% = 294 · hạn 25/02/2027" in chi.text
+    await chi.say("nuoc")
+    assert "Cho toàn xã hay cho một thôn?" in chi.text
+    await chi.say("thon 3")
+    await chi.say("420")
+    assert "gõ hai số" in chi.text
+    await chi.say("410 100")
+    await chi.say("75 %")
+    await chi.say("31/02/2027")
+    assert "sau hôm nay" in chi.text
+    await chi.say("28/02/2027")
+    assert "Thôn 3: tổng số 410, hôm nay đã đạt 100, mục tiêu 75% trước 28/02/2027" in chi.text
+    await chi.say("1")
+    assert "Đã lưu ✅" in chi.text
+    async with sessionmaker() as session:
+        row = (
+            await session.execute(
+                select(Target)
+                .join(Village, Village.id == Target.village_id)
+                .join(Indicator, Indicator.id == Target.indicator_id)
+                .where(Village.name == "Thôn 3", Indicator.code == "NUOC")
+            )
+        ).scalar_one()
+        entry = (await session.execute(select(AuditEntry))).scalar_one()
+    assert (row.population, row.baseline, row.target_percent, row.target_count) == (
+        410,
+        100,
+        75,
+        None,
+    )
+    assert (row.baseline_date, row.deadline) == (date(2026, 11, 25), date(2027, 2, 28))
+    assert (entry.action, entry.entity) == ("set", "target")
+    await chi.say("/tiendo nuoc thon 3")
+    assert "Đạt 100/410 hộ (24,4%) · mục tiêu 75% = 308 trước 28/02/2027" in chi.text
