@@ -240,9 +240,7 @@ async def generate(engine: AsyncEngine, plan: Plan, *, now: datetime | None = No
 
     async with async_sessionmaker(engine)() as session, session.begin():
         codes = await ensure_catalogue(session)
-        units = dict(
-            (await session.execute(text("SELECT id, unit FROM indicator"))).tuples().all()
-        )
+        units = dict((await session.execute(text("SELECT id, unit FROM indicator"))).all())
     indicators = [(i, units[i]) for i in codes.values()]
     rows = build(plan, indicators, start, now)
     built = time.perf_counter()

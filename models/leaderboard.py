@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.commune import DEFAULT_SETTINGS, Commune
 from models.conversion import Conversion
+from models.indicator import Indicator, Target
 from models.member import Member, Role
 from models.progress import VN, ProgressRow, by_percent, local_start, progress
 from models.visit import Visit
@@ -153,15 +154,21 @@ async def village_ranking(
 ) -> list[ProgressRow]:
     """Villages by percent of the population reached for one indicator (the first in the
     catalogue that has village targets when none is given)."""
+    if indicator_id is None:
+        indicator_id = await session.scalar(
+            select(Target.indicator_id)
+            .join(Indicator, Indicator.id == Target.indicator_id)
+            .where(
+                Target.commune_id == commune_id,
+                Target.village_id.is_not(None),
+                Indicator.active.is_(True),
+            )
+            .order_by(Indicator.sort)
+            .limit(1)
+        )
+        if indicator_id is None:
+            return []
     rows = await progress(
-        session,
-        commune_id=commune_id,
-        today=today,
-        indicator_ids=[indicator_id] if indicator_id else None,
-        tz=tz,
+        session, commune_id=commune_id, today=today, indicator_ids=[indicator_id], tz=tz
     )
-    villages = [r for r in rows if r.village_id is not None]
-    if not villages:
-        return []
-    first = villages[0].indicator_id
-    return by_percent([r for r in villages if r.indicator_id == first])
+    return by_percent([r for r in rows if r.village_id is not None])
