@@ -285,4 +285,7 @@ async def _load_pg(engine: AsyncEngine, rows: dict[str, list[tuple]]) -> None:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT max(id) FROM {table}))"
             )
-        await driver.execute("ANALYZE")
+    # VACUUM cannot run in a transaction; it also sets the visibility map for index-only scans.
+    async with engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        await raw.driver_connection.execute("VACUUM ANALYZE")
