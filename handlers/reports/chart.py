@@ -11,6 +11,7 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
+from matplotlib.dates import DateFormatter
 from matplotlib.figure import Figure
 
 from handlers.context import Context
@@ -22,20 +23,27 @@ FONT = "DejaVu Sans"
 
 
 def build_figure(
-    t: Translator, whole: ProgressRow, villages: list[ProgressRow], daily: dict[date, int]
+    t: Translator,
+    whole: ProgressRow,
+    villages: list[ProgressRow],
+    daily: dict[date, int],
+    today: date,
 ) -> Figure:
     fig = Figure(figsize=(9, 8), dpi=100)
     fig.set_layout_engine("constrained")
     top, bottom = fig.subplots(2, 1)
     ordered = by_percent(villages)
     names = [v.village_name or "" for v in ordered]
-    top.bar(names, [v.percent or 0 for v in ordered], color="#2e7d32")
+    bars = top.bar(names, [v.percent or 0 for v in ordered], color="#2e7d32")
+    top.bar_label(
+        bars, labels=[t.pct(v.percent) if v.percent is not None else "—" for v in ordered]
+    )
     goal = whole.target * 100 / whole.population if whole.population else 0
     top.axhline(goal, color="#c62828", linestyle="--", label=t._("Target"))
     top.set_ylabel("%")
     top.set_title(t._("{indicator}: percent by village", indicator=whole.name(t.lang)))
     top.legend()
-    days, values = _cumulative(whole, daily)
+    days, values = _cumulative(whole, daily, today)
     bottom.plot(days, values, color="#1565c0", label=t._("Achieved"))
     bottom.plot(
         [whole.baseline_date, whole.deadline],
@@ -46,16 +54,20 @@ def build_figure(
     )
     bottom.set_title(t._("Cumulative progress of the commune"))
     bottom.legend()
+    bottom.xaxis.set_major_formatter(DateFormatter("%d/%m/%Y"))
     bottom.tick_params(axis="x", labelrotation=30)
     for text in fig.findobj(match=lambda a: hasattr(a, "set_fontfamily")):
         text.set_fontfamily(FONT)
     return fig
 
 
-def _cumulative(whole: ProgressRow, daily: dict[date, int]) -> tuple[list[date], list[int]]:
+def _cumulative(
+    whole: ProgressRow, daily: dict[date, int], today: date
+) -> tuple[list[date], list[int]]:
+    """Baseline plus each day's conversions, from the baseline date up to today."""
     days, values, total = [], [], whole.baseline
     day = whole.baseline_date
-    end = min(max(day, max(daily, default=day)), whole.deadline + timedelta(days=365))
+    end = min(max(day, today), whole.deadline + timedelta(days=365))
     while day <= end:
         total += daily.get(day, 0)
         days.append(day)
@@ -93,7 +105,7 @@ async def chart_reply(ctx: Context, *, indicator_ids: list[int] | None, today: d
         until=today,
         tz=ctx.tz,
     )
-    fig = build_figure(ctx.t, whole, villages, daily)
+    fig = build_figure(ctx.t, whole, villages, daily, today)
     # Rendering takes a few hundred milliseconds of CPU: keep the event loop free meanwhile.
     path = await asyncio.to_thread(render, fig, ctx.files_dir)
     caption = ctx._(

@@ -79,7 +79,7 @@ async def test_chart_draws_every_village_in_vietnamese(sessionmaker, demo):
         rows = await progress(session, commune_id=demo.commune_id, today=TODAY)
     whole = rows[0]
     villages = [r for r in rows if r.indicator_id == whole.indicator_id and r.village_id]
-    fig = build_figure(Translator("vi"), whole, villages, {TODAY: 3})
+    fig = build_figure(Translator("vi"), whole, villages, {TODAY: 3}, TODAY)
     fig.canvas.draw()  # a missing glyph would warn, and warnings are errors in this suite
     top = fig.axes[0]
     assert [t.get_text() for t in top.get_xticklabels()] == [
@@ -89,6 +89,9 @@ async def test_chart_draws_every_village_in_vietnamese(sessionmaker, demo):
         "Thôn 3",
     ]
     assert "tỷ lệ theo thôn" in top.get_title()
+    assert "41,2%" in [t.get_text() for t in top.texts]  # the value printed on each bar
+    line = fig.axes[1].lines[0]
+    assert list(line.get_ydata()) == [535]  # 532 + today's 3
     assert fig.axes[1].get_title() == "Tiến độ cộng dồn của xã"
 
 
