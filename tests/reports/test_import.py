@@ -137,6 +137,15 @@ def test_cli_sets_up_a_commune(tmp_path):
         "2027-02-25",
     )
     assert proc.stdout.strip() == "Target DIEN for Thôn 5 created.", proc.stderr
+    targets = tmp / "muctieu.csv"
+    targets.write_text(
+        "indicator,village,population,baseline,baseline_date,percent,count,deadline\n"
+        "NUOC,Thôn 5,280,40,2026-11-01,70,,2027-02-25\n"
+        "Nước,,1930,442,2026-11-01,70,,2027-02-25\n",
+        encoding="utf-8",
+    )
+    proc = cdsbot(tmp, "import", "targets", str(targets))
+    assert proc.stdout.strip() == "2 targets set.", proc.stderr
     proc = cdsbot(tmp, "village", "list")
     assert proc.stdout.split("\n")[:5] == ["Thôn 1", "Thôn 2", "Thôn 3", "Thôn 4", "Thôn 5"]
     assert "DIEN" in cdsbot(tmp, "indicator", "list").stdout
