@@ -72,6 +72,16 @@ async def test_ranking_in_a_group_shows_no_household_data(sessionmaker, demo, jo
     assert "Phạm Văn Tư" not in text
     await lan.say("/bxh thang")
     assert "🏆 Thôn 1 — tháng này" in lan.text
+    # In a group linked to another village, that village's board is shown.
+    async with sessionmaker() as session, session.begin():
+        two = (await session.execute(select(Village).where(Village.name == "Thôn 2"))).scalar_one()
+        two.group_channel, two.group_chat_id = "console", "group-2"
+    other = chat("v1", chat_id="group-2", chat_kind="group")
+    await other.say("/bxh homnay")
+    assert other.text.splitlines()[:2] == [
+        "🏆 Thôn 2 — hôm nay",
+        "Chưa có lượt thăm hay chuyển đổi nào được ghi.",
+    ]
 
 
 async def test_chart_draws_every_village_in_vietnamese(sessionmaker, demo):
