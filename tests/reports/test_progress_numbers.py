@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from handlers.digests.progress import headline, status_lines
+from locales import Translator
 from models import Commune, Indicator, Village
 from models.progress import progress, target_count
 from models.seed import ensure_catalogue
@@ -89,6 +91,11 @@ async def test_person_unit_pace_projection_and_lateness(sessionmaker, demo):
     assert (row.remaining, row.days_left, row.needed_per_day) == (84, 60, 1.4)
     assert (row.last7, row.pace) == (6, 1.0)  # window: 20/11–25/11 = 6 days
     assert row.projected == date(2027, 2, 17) and row.days_late == 24
+    assert status_lines(Translator("vi"), row) == [
+        "Còn thiếu 84 trong 60 ngày → cần 1,40/ngày",
+        "7 ngày qua: 1,0/ngày → với nhịp này đạt 70% vào 17/02/2027, chậm 24 ngày.",
+    ]
+    assert "Đạt 56/200 người (28,0%)" in headline(Translator("vi"), row)
 
 
 async def test_past_deadline_count_target_and_village_without_population(sessionmaker, demo):
@@ -127,6 +134,9 @@ async def test_past_deadline_count_target_and_village_without_population(session
     assert (row.current, row.target, row.remaining, row.percent) == (4, 10, 6, None)
     assert row.overdue and row.days_left == -24 and row.needed_per_day is None
     assert (row.last7, row.projected) == (0, None)
+    vi = Translator("vi")
+    assert headline(vi, row) == "Đạt 4/0 hộ (—) · mục tiêu 10 trước 01/11/2026"
+    assert status_lines(vi, row) == ["Đã quá hạn 01/11/2026: đạt 4/10, còn thiếu 6."]
 
 
 def test_target_count_rounds_up_without_float_noise():
