@@ -262,14 +262,27 @@ def _with_defaults(table: str, rows: list[tuple]) -> tuple[tuple[str, ...], list
     return cols, [r + tail for r in rows] if tail else rows
 
 
+BIG = ("household", "visit", "conversion")
+
+
 def _load_sqlite(path: str, rows: dict[str, list[tuple]]) -> None:
     db = sqlite3.connect(path)
     db.execute("PRAGMA synchronous=OFF")
+    # Building the secondary indexes once after the load is several times faster than
+    # maintaining them row by row.
+    indexes = db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN {BIG}"
+    ).fetchall()
     with db:
+        for name, _sql in indexes:
+            db.execute(f'DROP INDEX "{name}"')
         for table, given in rows.items():
             cols, data = _with_defaults(table, given)
             sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
             db.executemany(sql, ([_sqlite_value(v) for v in r] for r in data))
+        for _name, sql in indexes:
+            db.execute(sql)
     db.execute("ANALYZE")
     db.close()
 
@@ -278,6 +291,15 @@ async def _load_pg(engine: AsyncEngine, rows: dict[str, list[tuple]]) -> None:
     async with engine.begin() as conn:
         raw = await conn.get_raw_connection()
         driver = raw.driver_connection
+        # Plain indexes are rebuilt after the load; those behind constraints stay.
+        indexes = await driver.fetch(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND tablename = ANY($1::text[]) AND NOT EXISTS "
+            "(SELECT 1 FROM pg_constraint WHERE conname = indexname)",
+            list(BIG),
+        )
+        for index in indexes:
+            await driver.execute(f'DROP INDEX "{index["indexname"]}"')
         for table, given in rows.items():
             cols, data = _with_defaults(table, given)
             await driver.copy_records_to_table(table, records=data, columns=list(cols))
@@ -285,6 +307,8 @@ async def _load_pg(engine: AsyncEngine, rows: dict[str, list[tuple]]) -> None:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT max(id) FROM {table}))"
             )
+        for index in indexes:
+            await driver.execute(index["indexdef"])
     # VACUUM cannot run in a transaction; it also sets the visibility map for index-only scans.
     async with engine.connect() as conn:
         raw = await conn.get_raw_connection()
