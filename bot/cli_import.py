@@ -1,0 +1,224 @@
+"""Setting up a real commune: `cdsbot import households|targets`, `target set`, `village`,
+`indicator` — all operator-facing, printed in English, personal data never echoed."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.app import App
+from bot.cli import CliError, find_commune, find_village
+from models.audit import audit
+from models.commune import Village
+from models.importer import (
+    ImportReport,
+    apply_households,
+    parse_households,
+    read_table,
+)
+from models.indicator import Indicator, Unit
+from models.keys import fold
+from models.targets import TargetIn, find_indicator, set_target
+
+
+def register(sub) -> None:
+    imp = sub.add_parser("import", help="import households or targets from CSV/XLSX")
+    imp_sub = imp.add_subparsers(dest="import_command", required=True)
+    homes = imp_sub.add_parser("households", help="households: code, head name, address, …")
+    homes.add_argument("file", type=Path)
+    homes.add_argument("--village", help="village for every row (else a village column)")
+    homes.add_argument("--commune")
+    homes.set_defaults(func=cmd_import_households)
+    targets = imp_sub.add_parser("targets", help="targets: indicator, village, population, …")
+    targets.add_argument("file", type=Path)
+    targets.add_argument("--commune")
+    targets.set_defaults(func=cmd_import_targets)
+
+    target = sub.add_parser("target", help="targets")
+    target_sub = target.add_subparsers(dest="target_command", required=True)
+    tset = target_sub.add_parser("set", help="set one target (commune-wide without --village)")
+    tset.add_argument("indicator")
+    tset.add_argument("--commune")
+    tset.add_argument("--village")
+    tset.add_argument("--population", type=int, required=True)
+    tset.add_argument("--baseline", type=int, default=0)
+    tset.add_argument("--baseline-date", type=date.fromisoformat, required=True)
+    tset.add_argument("--percent", type=float)
+    tset.add_argument("--count", type=int)
+    tset.add_argument("--deadline", type=date.fromisoformat, required=True)
+    tset.set_defaults(func=cmd_target_set)
+
+    village = sub.add_parser("village", help="villages of a commune")
+    village_sub = village.add_subparsers(dest="village_command", required=True)
+    vadd = village_sub.add_parser("add")
+    vadd.add_argument("name")
+    vadd.add_argument("--commune")
+    vadd.set_defaults(func=cmd_village_add)
+    vlist = village_sub.add_parser("list")
+    vlist.add_argument("--commune")
+    vlist.set_defaults(func=cmd_village_list)
+
+    indicator = sub.add_parser("indicator", help="the indicator catalogue")
+    ind_sub = indicator.add_subparsers(dest="indicator_command", required=True)
+    ind_sub.add_parser("list").set_defaults(func=cmd_indicator_list)
+    iadd = ind_sub.add_parser("add")
+    iadd.add_argument("code")
+    iadd.add_argument("--name-vi", required=True)
+    iadd.add_argument("--name-en", required=True)
+    iadd.add_argument("--short-vi")
+    iadd.add_argument("--short-en")
+    iadd.add_argument("--unit", default=Unit.HOUSEHOLD, choices=[u.value for u in Unit])
+    iadd.set_defaults(func=cmd_indicator_add)
+
+
+async def _villages(session, commune_id: int) -> dict[str, int]:
+    rows = await session.execute(
+        select(Village.name_key, Village.id).where(Village.commune_id == commune_id)
+    )
+    return dict(rows.all())
+
+
+async def cmd_import_households(app: App, args: argparse.Namespace) -> int:
+    if not args.file.exists():
+        raise CliError(f"no such file: {args.file}")
+    items, skipped = parse_households(read_table(args.file), default_village=args.village)
+    async with app.sessionmaker() as session, session.begin():
+        commune = await find_commune(session, args.commune)
+        report = ImportReport(skipped=skipped)
+        await apply_households(
+            session,
+            commune_id=commune.id,
+            items=items,
+            villages=await _villages(session, commune.id),
+            report=report,
+        )
+        audit(
+            session,
+            action="import",
+            entity="household",
+            commune_id=commune.id,
+            detail={"file": args.file.name, "added": report.added, "updated": report.updated},
+        )
+    print(print_report(report))
+    return 0
+
+
+def print_report(report: ImportReport) -> str:
+    lines = [
+        f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
+        f"skipped {len(report.skipped)}"
+    ]
+    lines += [f"  row {s.row}: {s.reason}" for s in report.skipped]
+    return "\n".join(lines)
+
+
+async def cmd_import_targets(app: App, args: argparse.Namespace) -> int:
+    table = read_table(args.file)
+    header = [fold(h).replace(" ", "_") for h in table[0]] if table else []
+    async with app.sessionmaker() as session, session.begin():
+        commune = await find_commune(session, args.commune)
+        for number, cells in enumerate(table[1:], 2):
+            row = dict(zip(header, cells, strict=False))
+            try:
+                target = await _target_row(session, commune.id, row)
+                await set_target(session, commune_id=commune.id, target=target)
+            except (ValueError, KeyError, CliError) as exc:
+                raise CliError(f"row {number}: {exc}") from None
+    print(f"{len(table) - 1} targets set.")
+    return 0
+
+
+async def _target_row(session, commune_id: int, row: dict[str, str]) -> TargetIn:
+    indicator = await find_indicator(session, text=row["indicator"])
+    if indicator is None:
+        raise ValueError(f"unknown indicator {row['indicator']!r}")
+    village = row.get("village") or ""
+    village_id = (await find_village(session, commune_id, village)).id if village else None
+    return TargetIn(
+        indicator_id=indicator.id,
+        village_id=village_id,
+        population=int(row["population"]),
+        baseline=int(row.get("baseline") or 0),
+        baseline_date=date.fromisoformat(row["baseline_date"]),
+        deadline=date.fromisoformat(row["deadline"]),
+        percent=float(row["percent"]) if row.get("percent") else None,
+        count=int(row["count"]) if row.get("count") else None,
+    )
+
+
+async def cmd_target_set(app: App, args: argparse.Namespace) -> int:
+    async with app.sessionmaker() as session, session.begin():
+        commune = await find_commune(session, args.commune)
+        indicator = await find_indicator(session, text=args.indicator)
+        if indicator is None:
+            raise CliError(f"unknown indicator {args.indicator!r} (see `cdsbot indicator list`)")
+        village = await find_village(session, commune.id, args.village) if args.village else None
+        target = TargetIn(
+            indicator.id,
+            village.id if village else None,
+            args.population,
+            args.baseline,
+            args.baseline_date,
+            args.deadline,
+            args.percent,
+            args.count,
+        )
+        try:
+            created = await set_target(session, commune_id=commune.id, target=target)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+    where = village.name if village else commune.name
+    print(f"Target {indicator.code} for {where} {'created' if created else 'updated'}.")
+    return 0
+
+
+async def cmd_village_add(app: App, args: argparse.Namespace) -> int:
+    async with app.sessionmaker() as session, session.begin():
+        commune = await find_commune(session, args.commune)
+        if fold(args.name) in await _villages(session, commune.id):
+            raise CliError(f"{args.name} already exists")
+        session.add(Village(commune_id=commune.id, name=args.name, name_key=fold(args.name)))
+    print(f"Village {args.name} added to {commune.name}.")
+    return 0
+
+
+async def cmd_village_list(app: App, args: argparse.Namespace) -> int:
+    async with app.sessionmaker() as session:
+        commune = await find_commune(session, args.commune)
+        rows = await session.execute(
+            select(Village.name).where(Village.commune_id == commune.id).order_by(Village.name)
+        )
+        for (name,) in rows:
+            print(name)
+    return 0
+
+
+async def cmd_indicator_list(app: App, args: argparse.Namespace) -> int:
+    async with app.sessionmaker() as session:
+        rows = (await session.execute(select(Indicator).order_by(Indicator.sort))).scalars()
+        for row in rows:
+            print(f"{row.code:<6} {row.unit:<14} {row.name_vi}")
+    return 0
+
+
+async def cmd_indicator_add(app: App, args: argparse.Namespace) -> int:
+    async with app.sessionmaker() as session, session.begin():
+        if await find_indicator(session, text=args.code):
+            raise CliError(f"indicator {args.code} already exists")
+        last = await session.scalar(select(Indicator.sort).order_by(Indicator.sort.desc()))
+        session.add(
+            Indicator(
+                code=args.code.upper(),
+                name_vi=args.name_vi,
+                name_en=args.name_en,
+                short_vi=args.short_vi or args.name_vi[:40],
+                short_en=args.short_en or args.name_en[:40],
+                unit=args.unit,
+                sort=(last or 0) + 1,
+            )
+        )
+    print(f"Indicator {args.code.upper()} added.")
+    return 0

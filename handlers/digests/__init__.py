@@ -1,0 +1,1 @@
+"""Text builders shared by commands and scheduled jobs: progress and leaderboards."""

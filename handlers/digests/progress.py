@@ -1,0 +1,156 @@
+"""Progress text: one block per indicator, then the villages with text bars (§4 of the plan)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from locales import N_, Translator
+from models.indicator import Unit
+from models.progress import ProgressRow, by_percent
+
+UNIT_WORDS = {
+    Unit.HOUSEHOLD: N_("households"),
+    Unit.PERSON: N_("people"),
+    Unit.BUSINESS: N_("businesses"),
+    Unit.CUSTOMER_CODE: N_("customer codes"),
+    Unit.SUBSCRIBER: N_("subscribers"),
+}
+BAR_WIDTH = 10
+
+
+def bar(percent: float | None) -> str:
+    filled = min(BAR_WIDTH, max(0, round((percent or 0) / 10)))
+    return "█" * filled + "░" * (BAR_WIDTH - filled)
+
+
+def percent_text(t: Translator, row: ProgressRow) -> str:
+    return t.pct(row.percent) if row.percent is not None else "—"
+
+
+def goal_text(t: Translator, row: ProgressRow) -> str:
+    """ "70%" for a percent target, the count for a count target."""
+    if row.target_percent is None:
+        return t.num(row.target)
+    digits = 0 if float(row.target_percent).is_integer() else 1
+    return t.num(row.target_percent, digits) + "%"
+
+
+def headline(t: Translator, row: ProgressRow) -> str:
+    unit = t._(UNIT_WORDS.get(row.unit, N_("households")))
+    values = {
+        "current": t.num(row.current),
+        "population": t.num(row.population),
+        "unit": unit,
+        "percent": percent_text(t, row),
+        "target": t.num(row.target),
+        "deadline": t.date(row.deadline),
+    }
+    if row.target_percent is None:
+        return t._(
+            "Reached {current}/{population} {unit} ({percent}) · target {target} by {deadline}",
+            **values,
+        )
+    return t._(
+        "Reached {current}/{population} {unit} ({percent}) · target {goal} = {target} "
+        "by {deadline}",
+        goal=goal_text(t, row),
+        **values,
+    )
+
+
+def status_lines(t: Translator, row: ProgressRow) -> list[str]:
+    if row.reached:
+        return [t._("Target reached ✅")]
+    if row.overdue:
+        return [
+            t._(
+                "Past the deadline {deadline}: reached {current}/{target}, {remaining} short.",
+                deadline=t.date(row.deadline),
+                current=t.num(row.current),
+                target=t.num(row.target),
+                remaining=t.num(row.remaining),
+            )
+        ]
+    need = t._(
+        "{remaining} to go in {days} days → {per_day} a day needed",
+        remaining=t.num(row.remaining),
+        days=t.num(row.days_left),
+        per_day=t.num(row.needed_per_day or 0, 2),
+    )
+    return [need, pace_line(t, row)]
+
+
+def pace_line(t: Translator, row: ProgressRow) -> str:
+    if row.pace <= 0 or row.projected is None:
+        return t._("Last 7 days: 0 a day — no new conversions yet")
+    values = {
+        "pace": t.num(row.pace, 1),
+        "goal": goal_text(t, row),
+        "date": t.date(row.projected),
+    }
+    if row.days_late:
+        return t._(
+            "Last 7 days: {pace} a day → at this pace {goal} is reached on {date}, "
+            "{late} days late.",
+            late=t.num(row.days_late),
+            **values,
+        )
+    return t._(
+        "Last 7 days: {pace} a day → at this pace {goal} is reached on {date}, on time.",
+        **values,
+    )
+
+
+def indicator_block(t: Translator, row: ProgressRow) -> list[str]:
+    return [f"{row.emoji} {row.name(t.lang)}".strip(), headline(t, row), *status_lines(t, row)]
+
+
+def village_lines(t: Translator, rows: list[ProgressRow]) -> list[str]:
+    width = max((len(r.village_name or "") for r in rows), default=0)
+    return [
+        f"{(r.village_name or '').ljust(width)}  {bar(r.percent)} {percent_text(t, r)}"
+        for r in by_percent(rows)
+    ]
+
+
+def commune_line(t: Translator, row: ProgressRow) -> str:
+    text = t._(
+        "Whole commune: {current}/{population} ({percent})",
+        current=t.num(row.current),
+        population=t.num(row.population),
+        percent=percent_text(t, row),
+    )
+    if row.needed_per_day is not None:
+        text += " · " + t._("{per_day} a day needed", per_day=t.num(row.needed_per_day, 2))
+    return text
+
+
+def progress_text(
+    t: Translator,
+    rows: list[ProgressRow],
+    *,
+    place: str,
+    today: date,
+    village_id: int | None = None,
+) -> str:
+    """The whole /tiendo message. With `village_id`, that village comes first, then the commune
+    line; otherwise the commune block, then one line per village sorted by percent."""
+    lines = [t._("📊 PROGRESS — {place} — {date}", place=place.upper(), date=t.date(today))]
+    indicator_ids = list(dict.fromkeys(r.indicator_id for r in rows))
+    if not indicator_ids:
+        return "\n".join([*lines, t._("No targets have been set yet.")])
+    for indicator_id in indicator_ids:
+        mine = [r for r in rows if r.indicator_id == indicator_id]
+        whole = next((r for r in mine if r.village_id is None), None)
+        villages = [r for r in mine if r.village_id is not None]
+        if village_id is not None:
+            own = next((r for r in villages if r.village_id == village_id), None)
+            lines += indicator_block(t, own or whole) if (own or whole) else []
+            if own is not None and whole is not None:
+                lines.append(commune_line(t, whole))
+            continue
+        lines += indicator_block(t, whole or villages[0])
+        if villages and whole is not None:
+            lines.append(t._("By village:"))
+            lines += village_lines(t, villages)
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Files for officials: the progress chart and the Excel report."""

@@ -1,0 +1,251 @@
+"""Progress against targets: current, percent, remaining, pace and projection per indicator.
+
+Counting rules (shared by /tiendo, the chart, the report and the scheduled jobs):
+- current = baseline + conversions whose local date is on or after the target's baseline date;
+  conversions before that date are already inside the baseline and are not counted again.
+- Person-unit indicators (TKTT, VNeID, …) add each conversion's `people`; every other unit
+  (households, customer codes, businesses, subscribers) counts one per conversion row.
+- The target count is `target_count` when given, otherwise ⌈target_percent × population / 100⌉.
+- Pace is the conversions of the last 7 local days (today included) divided by 7, or by the
+  days since the baseline date when the campaign is younger than a week.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.commune import Village
+from models.conversion import Conversion
+from models.indicator import Indicator, Target, Unit
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+PACE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    indicator_id: int
+    code: str
+    name_vi: str
+    name_en: str
+    short_vi: str
+    short_en: str
+    unit: str
+    emoji: str
+    village_id: int | None
+    village_name: str | None
+    population: int
+    baseline: int
+    baseline_date: date
+    achieved: int  # conversions counted on top of the baseline
+    current: int
+    percent: float | None  # None when the population is 0
+    target_percent: float | None
+    target: int
+    remaining: int
+    deadline: date
+    days_left: int  # negative once the deadline has passed
+    needed_per_day: float | None  # None when reached or overdue
+    last7: int
+    pace: float
+    projected: date | None  # when the target is reached at the current pace
+    days_late: int | None  # 0 on time; None when no pace or already reached
+
+    @property
+    def reached(self) -> bool:
+        return self.remaining == 0
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_vi
+
+    def short(self, lang: str) -> str:
+        return self.short_en if lang == "en" else self.short_vi
+
+
+def local_start(day: date, tz: ZoneInfo = VN) -> datetime:
+    """Local midnight of `day` as an aware UTC datetime, for comparing with stored `at`."""
+    return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
+
+
+def target_count(*, population: int, percent: float | None, count: int | None) -> int:
+    if count is not None:
+        return count
+    # round() first: 70 × 1000 / 100 must give 700, not 700.0000001 → 701.
+    return math.ceil(round((percent or 0) * population / 100, 6))
+
+
+@dataclass(frozen=True)
+class _Counts:
+    total: int = 0
+    last7: int = 0
+
+
+async def progress(
+    session: AsyncSession,
+    *,
+    commune_id: int,
+    today: date,
+    indicator_ids: list[int] | None = None,
+    village_ids: list[int] | None = None,
+    until: datetime | None = None,
+    tz: ZoneInfo = VN,
+) -> list[ProgressRow]:
+    """Every target of the commune (commune-wide rows have village_id None), in catalogue order.
+
+    `village_ids` keeps those villages' rows (and the commune row); `until` counts only
+    conversions before that moment (report periods that ended in the past).
+    """
+    stmt = (
+        select(Target, Indicator, Village.name)
+        .join(Indicator, Indicator.id == Target.indicator_id)
+        .outerjoin(Village, Village.id == Target.village_id)
+        .where(Target.commune_id == commune_id, Indicator.active.is_(True))
+        .order_by(Indicator.sort, Target.village_id.is_not(None), Village.name, Target.id)
+    )
+    if indicator_ids is not None:
+        stmt = stmt.where(Target.indicator_id.in_(indicator_ids))
+    if village_ids is not None:
+        stmt = stmt.where(Target.village_id.is_(None) | Target.village_id.in_(village_ids))
+    found = (await session.execute(stmt)).all()
+    targets = [t for t, _, _ in found]
+    counts = await _count(
+        session, commune_id=commune_id, targets=targets, today=today, until=until, tz=tz
+    )
+    rows = []
+    for target, indicator, village_name in found:
+        key = (target.indicator_id, target.baseline_date, target.village_id)
+        rows.append(_row(target, indicator, village_name, counts.get(key, _Counts()), today))
+    return rows
+
+
+async def _count(
+    session: AsyncSession,
+    *,
+    commune_id: int,
+    targets: list[Target],
+    today: date,
+    until: datetime | None,
+    tz: ZoneInfo,
+) -> dict[tuple[int, date, int | None], _Counts]:
+    """One GROUP BY per distinct baseline date (usually one), over the (commune, indicator, at)
+    index; commune totals are the sum of the village groups."""
+    by_start: dict[date, set[int]] = defaultdict(set)
+    for target in targets:
+        by_start[target.baseline_date].add(target.indicator_id)
+    person = select(Indicator.id).where(Indicator.unit == Unit.PERSON).scalar_subquery()
+    amount = case((Conversion.indicator_id.in_(person), Conversion.people), else_=1)
+    week_from = local_start(today - timedelta(days=PACE_DAYS - 1), tz)
+    out: dict[tuple[int, date, int | None], _Counts] = {}
+    for start, indicator_ids in by_start.items():
+        recent = case((Conversion.at >= week_from, amount), else_=0)
+        stmt = (
+            select(
+                Conversion.indicator_id,
+                Conversion.village_id,
+                func.sum(amount),
+                func.sum(recent),
+            )
+            .where(
+                Conversion.commune_id == commune_id,
+                Conversion.indicator_id.in_(sorted(indicator_ids)),
+                Conversion.at >= local_start(start, tz),
+            )
+            .group_by(Conversion.indicator_id, Conversion.village_id)
+        )
+        if until is not None:
+            stmt = stmt.where(Conversion.at < until)
+        for indicator_id, village_id, total, last7 in await session.execute(stmt):
+            counts = _Counts(int(total or 0), int(last7 or 0))
+            out[(indicator_id, start, village_id)] = counts
+            whole = out.get((indicator_id, start, None), _Counts())
+            out[(indicator_id, start, None)] = _Counts(
+                whole.total + counts.total, whole.last7 + counts.last7
+            )
+    return out
+
+
+def _row(
+    target: Target, indicator: Indicator, village_name: str | None, counts: _Counts, today: date
+) -> ProgressRow:
+    current = target.baseline + counts.total
+    goal = target_count(
+        population=target.population, percent=target.target_percent, count=target.target_count
+    )
+    remaining = max(0, goal - current)
+    days_left = (target.deadline - today).days
+    # The deadline day itself is still a working day.
+    needed = remaining / max(days_left, 1) if remaining and days_left >= 0 else None
+    window = max(1, min(PACE_DAYS, (today - target.baseline_date).days + 1))
+    pace = counts.last7 / window
+    projected = days_late = None
+    if remaining and pace > 0:
+        projected = today + timedelta(days=math.ceil(remaining / pace))
+        days_late = max(0, (projected - target.deadline).days)
+    return ProgressRow(
+        indicator_id=indicator.id,
+        code=indicator.code,
+        name_vi=indicator.name_vi,
+        name_en=indicator.name_en,
+        short_vi=indicator.short_vi,
+        short_en=indicator.short_en,
+        unit=indicator.unit,
+        emoji=indicator.emoji,
+        village_id=target.village_id,
+        village_name=village_name,
+        population=target.population,
+        baseline=target.baseline,
+        baseline_date=target.baseline_date,
+        achieved=counts.total,
+        current=current,
+        percent=current * 100 / target.population if target.population else None,
+        target_percent=target.target_percent,
+        target=goal,
+        remaining=remaining,
+        deadline=target.deadline,
+        days_left=days_left,
+        needed_per_day=needed,
+        last7=counts.last7,
+        pace=pace,
+        projected=projected,
+        days_late=days_late,
+    )
+
+
+def by_percent(rows: list[ProgressRow]) -> list[ProgressRow]:
+    """Villages best first; a village without population goes last."""
+    return sorted(rows, key=lambda r: (r.percent is None, -(r.percent or 0), r.village_name or ""))
+
+
+async def daily_counts(
+    session: AsyncSession,
+    *,
+    commune_id: int,
+    indicator_id: int,
+    since: date,
+    until: date,
+    tz: ZoneInfo = VN,
+) -> dict[date, int]:
+    """Conversions per local day (person units weighted by people), for the cumulative chart."""
+    unit = await session.scalar(select(Indicator.unit).where(Indicator.id == indicator_id))
+    amount = Conversion.people if unit == Unit.PERSON else literal(1)
+    stmt = select(Conversion.at, amount).where(
+        Conversion.commune_id == commune_id,
+        Conversion.indicator_id == indicator_id,
+        Conversion.at >= local_start(since, tz),
+        Conversion.at < local_start(until + timedelta(days=1), tz),
+    )
+    out: dict[date, int] = defaultdict(int)
+    for at, n in await session.execute(stmt):
+        out[at.astimezone(tz).date()] += int(n)
+    return dict(out)

@@ -1,0 +1,69 @@
+"""Setting targets: one per (commune, village or whole commune, indicator), replaced in place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.indicator import Indicator, Target
+from models.keys import fold
+
+
+@dataclass(frozen=True)
+class TargetIn:
+    indicator_id: int
+    village_id: int | None
+    population: int
+    baseline: int
+    baseline_date: date
+    deadline: date
+    percent: float | None = None
+    count: int | None = None
+
+
+async def find_indicator(session: AsyncSession, *, text: str) -> Indicator | None:
+    key = fold(text)
+    for row in (await session.execute(select(Indicator))).scalars():
+        if key in {fold(row.code), fold(row.short_vi), fold(row.short_en)}:
+            return row
+    return None
+
+
+async def set_target(session: AsyncSession, *, commune_id: int, target: TargetIn) -> bool:
+    """True when a new target was created, False when the existing one was replaced."""
+    if (target.percent is None) == (target.count is None):
+        raise ValueError("give either a percent or a count")
+    if target.population < 0 or target.baseline < 0 or target.deadline < target.baseline_date:
+        raise ValueError("population and baseline must be ≥ 0 and the deadline after the baseline")
+    village = (
+        Target.village_id.is_(None)
+        if target.village_id is None
+        else Target.village_id == target.village_id
+    )
+    row = (
+        await session.execute(
+            select(Target).where(
+                Target.commune_id == commune_id,
+                Target.indicator_id == target.indicator_id,
+                village,
+            )
+        )
+    ).scalar_one_or_none()
+    created = row is None
+    if row is None:
+        row = Target(
+            commune_id=commune_id,
+            village_id=target.village_id,
+            indicator_id=target.indicator_id,
+            baseline_date=target.baseline_date,
+            deadline=target.deadline,
+        )
+        session.add(row)
+    row.population, row.baseline = target.population, target.baseline
+    row.baseline_date, row.deadline = target.baseline_date, target.deadline
+    row.target_percent, row.target_count = target.percent, target.count
+    await session.flush()
+    return created
