@@ -100,6 +100,8 @@ async def test_sticker_mid_flow_asks_to_type_and_the_flow_stays(zalo, demo, sess
 @pytest.mark.parametrize("mode", MODES)
 async def test_token_is_absent_from_all_logs(zalo, fake, demo, caplog, mode):
     caplog.set_level(logging.DEBUG)
+    # Another test may have run setup_logging, which quiets httpx: open it up explicitly.
+    caplog.set_level(logging.DEBUG, logger="httpx")
     env = await zalo(mode=mode)
     lan = env.user("u-logs")
     await lan.send("/start")
