@@ -1,0 +1,1 @@
+"""Texts pushed on a schedule: pure builders from query rows to replies."""
