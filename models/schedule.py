@@ -203,6 +203,7 @@ async def conversions_by_village(
     short = Indicator.short_en if lang == "en" else Indicator.short_vi
     stmt = (
         select(Village.name, short, func.count())
+        .select_from(Conversion)
         .join(Village, Village.id == Conversion.village_id)
         .join(Indicator, Indicator.id == Conversion.indicator_id)
         .where(Conversion.commune_id == commune_id, Conversion.at >= start, Conversion.at < end)
