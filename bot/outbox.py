@@ -115,6 +115,9 @@ class Sender:
         self.lease, self.poll = lease, poll
         self.slots = asyncio.Semaphore(concurrency)
         self.tasks: set[asyncio.Task] = set()
+        # Chats that just answered "blocked": rows already claimed for them are not sent. The
+        # database flag does the rest; this only covers the rows in flight (a minute is plenty).
+        self.blocked: dict[tuple[str, str], float] = {}
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll and drain until `stop` is set; other processes' rows are seen within `poll`."""
@@ -173,6 +176,10 @@ class Sender:
 
     async def _send(self, row: oq.OutboxRow, replies) -> None:
         try:
+            if self.blocked.get((row.channel, row.chat_id), 0) > time.monotonic():
+                async with self.sessionmaker() as session, session.begin():
+                    await oq.settle(session, id=row.id, status=oq.SKIPPED, error="unreachable")
+                return
             try:
                 delivery = await self.channels[row.channel].deliver(row.chat_id, row.bot, replies)
             except Exception as exc:  # a bug or a dropped connection: retry later
@@ -201,6 +208,7 @@ class Sender:
             if d.ok:
                 await oq.mark_sent(session, ids=[row.id], now=now)
             elif d.unreachable:
+                self.blocked[(row.channel, row.chat_id)] = time.monotonic() + 60
                 await oq.settle(session, id=row.id, status=oq.FAILED, error="unreachable")
                 dropped = await oq.mark_unreachable(
                     session, channel=row.channel, bot=row.bot, chat_id=row.chat_id, now=now

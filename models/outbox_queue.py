@@ -86,6 +86,12 @@ async def claim_due(
     rows = (await session.execute(stmt)).scalars().all()
     if not rows:
         return []
+    # Read before the UPDATE: the ORM refreshes these objects from it.
+    claimed = [
+        OutboxRow(r.id, r.key, r.channel, r.bot, r.chat_id, r.member_id, r.job, r.payload,
+                  r.attempts + 1)
+        for r in rows
+    ]  # fmt: skip
     ids = [r.id for r in rows]
     await session.execute(
         update(OutboxMessage)
@@ -96,11 +102,7 @@ async def claim_due(
             next_attempt_at=now + lease,
         )
     )
-    return [
-        OutboxRow(r.id, r.key, r.channel, r.bot, r.chat_id, r.member_id, r.job, r.payload,
-                  r.attempts + 1)
-        for r in rows
-    ]  # fmt: skip
+    return claimed
 
 
 async def mark_sent(session: AsyncSession, *, ids: list[int], now: datetime) -> None:
@@ -206,3 +208,9 @@ async def last_run(session: AsyncSession, *, job: str, commune_id: int) -> datet
         JobRun.job == job, JobRun.commune_id == commune_id
     )
     return await session.scalar(stmt)
+
+
+async def count_waiting(session: AsyncSession) -> int:
+    """Rows not settled yet (pending, or claimed and in flight)."""
+    stmt = select(func.count()).where(OutboxMessage.status.in_((PENDING, SENDING)))
+    return await session.scalar(stmt) or 0

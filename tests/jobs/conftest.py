@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.outbox import Sender
+from bot.outbox import TELEGRAM_LIMITS, ChannelLimits, Sender
 from tests.jobs.helpers import RecordingChannel
 
 
@@ -25,6 +25,8 @@ def sender(sessionmaker, telegram, zalo, clock):
     return Sender(
         sessionmaker,
         {"telegram": telegram, "zalo": zalo},
+        # The overall limit only: per-chat pacing is tested on its own (it needs real time).
+        limits={name: ChannelLimits(TELEGRAM_LIMITS.overall) for name in ("telegram", "zalo")},
         clock=clock,
         lease=timedelta(seconds=30),
         poll=0.05,
