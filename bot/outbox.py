@@ -53,8 +53,14 @@ def zalo_limits(per_second: int = 10, per_chat_per_second: int = 1) -> ChannelLi
 class Window:
     """At most `count` sends in any `period` seconds (sliding window of send times)."""
 
-    def __init__(self, limit: Limit) -> None:
+    def __init__(self, limit: Limit, *, smooth: bool = False) -> None:
         self.limit = limit
+        # Smooth: also space sends evenly (period/count apart) instead of bursting a whole
+        # window at once, so a server that counts slightly differently never sees a spike.
+        self.gap = limit.period / limit.count if smooth else 0.0
+        # Theoretical time of the next send (GCRA): a late wake-up is made up for by the next
+        # send instead of slowing every later one down.
+        self.tat = 0.0
         self.times: deque[float] = deque()
         self.paused_until = 0.0
 
@@ -65,10 +71,14 @@ class Window:
         n = min(n, self.limit.count)
         over = len(self.times) + n - self.limit.count
         wait = self.times[over - 1] + self.limit.period - now if over > 0 else 0.0
+        if self.gap:
+            wait = max(wait, self.tat - 2 * self.gap - now)
         return max(wait, self.paused_until - now, 0.0)
 
     def take(self, now: float, n: int = 1) -> None:
         self.times.extend([now] * n)
+        if self.gap:
+            self.tat = max(self.tat, now + self.gap) + self.gap * n
 
 
 class Pacer:
@@ -76,7 +86,7 @@ class Pacer:
 
     def __init__(self, limits: ChannelLimits) -> None:
         self.limits = limits
-        self.overall = Window(limits.overall)
+        self.overall = Window(limits.overall, smooth=True)
         self.chats: dict[str, Window] = {}
 
     def chat_window(self, chat_id: str) -> Window | None:
