@@ -153,7 +153,13 @@ class Sender:
             await asyncio.gather(*self.tasks, return_exceptions=True)
 
     async def drain_once(self) -> int:
-        batch = max(p.limits.overall.count for p in self.pacers.values()) if self.pacers else 0
+        if not self.pacers:
+            return 0
+        # A claim must be sent well within its lease, or a slow batch would be claimed again.
+        fastest = max(
+            p.limits.overall.count / p.limits.overall.period for p in self.pacers.values()
+        )
+        batch = max(1, min(int(fastest), int(fastest * self.lease.total_seconds() / 3)))
         async with self.sessionmaker() as session, session.begin():
             rows = await oq.claim_due(
                 session, now=self.clock(), lease=self.lease, limit=batch,
