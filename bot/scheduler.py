@@ -86,9 +86,10 @@ class JobScheduler:
         tz: ZoneInfo,
         grace: timedelta,
         clock: Callable[[], datetime] = utcnow,
+        lock_key: int = LOCK_KEY,
     ) -> None:
         self.sessionmaker, self.tz, self.grace, self.clock = sessionmaker, tz, grace, clock
-        self.elector = Elector(engine)
+        self.elector = Elector(engine, lock_key)
         self.leading = False
         self.rules: dict[str, tuple[JobRule, ZoneInfo]] = {}
         self.aps: AsyncIOScheduler | None = None

@@ -1,6 +1,8 @@
 """The scheduler: rules from commune settings, the Sunday rule, catching up after a restart
 within the grace window, never twice for one scheduled time, and one leader on PostgreSQL."""
 
+import asyncio
+import random
 from datetime import timedelta
 
 import pytest
@@ -8,12 +10,17 @@ from sqlalchemy import select
 
 from bot.scheduler import Elector, JobScheduler
 from models.outbox import JobRun
+from models.schedule import JOB_DEFAULTS
 from tests.conftest import PG_URL, TZ, pg_engine
 from tests.jobs.helpers import outbox_rows
 
 
 def scheduler(sessionmaker, engine, clock, hours: float = 2) -> JobScheduler:
-    return JobScheduler(sessionmaker, engine, tz=TZ, grace=timedelta(hours=hours), clock=clock)
+    # A lock key of its own: advisory locks are per database, and test runs share one.
+    key = random.randint(1, 2**40)
+    return JobScheduler(
+        sessionmaker, engine, tz=TZ, grace=timedelta(hours=hours), clock=clock, lock_key=key
+    )
 
 
 async def runs(sessionmaker) -> list[tuple[str, str]]:
@@ -92,7 +99,7 @@ async def test_caidat_is_for_officials_and_explains_bad_input(team):
 @pytest.mark.skipif(PG_URL is None, reason="PostgreSQL: set TEST_DATABASE_URL")
 async def test_only_one_worker_holds_the_scheduler_lock_and_another_takes_over(pg_schema):
     first, second = pg_engine(pg_schema), pg_engine(pg_schema)
-    key = 4242
+    key = random.randint(1, 2**40)
     a, b = Elector(first, key), Elector(second, key)
     try:
         assert await a.lead() is True
@@ -107,3 +114,31 @@ async def test_only_one_worker_holds_the_scheduler_lock_and_another_takes_over(p
         await b.release()
         await first.dispose()
         await second.dispose()
+
+
+async def test_the_running_scheduler_keeps_one_cron_job_per_commune_and_job(
+    sessionmaker, engine, clock, demo, team
+):
+    clock.set_local(2026, 11, 25, 12, 0)  # nothing due within the grace window
+    sched = scheduler(sessionmaker, engine, clock)
+    sched.start()
+    try:
+        for _ in range(50):
+            if len(sched.aps.get_jobs()) > 1:
+                break
+            await asyncio.sleep(0.05)
+        ids = sorted(job.id for job in sched.aps.get_jobs())
+        assert ids == sorted(["tick"] + [f"{j}:{demo.commune_id}" for j in JOB_DEFAULTS])
+        nudge = sched.aps.get_job(f"nudge:{demo.commune_id}")
+        assert (
+            nudge.next_run_time.astimezone(TZ).strftime("%H:%M") == "19:00"
+        )  # APScheduler: wall clock
+        await team["hoa"].say("/caidat sang tat")
+        await team["hoa"].say("/caidat nhac 18:45")
+        await sched.tick()
+        assert sched.aps.get_job(f"morning:{demo.commune_id}") is None
+        nudge = sched.aps.get_job(f"nudge:{demo.commune_id}")
+        assert nudge.next_run_time.astimezone(TZ).strftime("%H:%M") == "18:45"
+        assert sched.leading
+    finally:
+        await sched.stop()
