@@ -55,6 +55,7 @@ class Window:
 
     def __init__(self, limit: Limit, *, smooth: bool = False) -> None:
         self.limit = limit
+        self.base_period = limit.period
         # Smooth: also space sends evenly (period/count apart) instead of bursting a whole
         # window at once, so a server that counts slightly differently never sees a spike.
         self.gap = limit.period / limit.count if smooth else 0.0
@@ -74,6 +75,13 @@ class Window:
         if self.gap:
             wait = max(wait, self.tat - 2 * self.gap - now)
         return max(wait, self.paused_until - now, 0.0)
+
+    def slow_down(self, factor: float = 1.03, most: float = 1.2) -> None:
+        """After a 429: the platform counts stricter than we pace, so pace a little slower."""
+        period = min(self.limit.period * factor, self.base_period * most)
+        self.limit = Limit(self.limit.count, period)
+        if self.gap:
+            self.gap = period / self.limit.count
 
     def take(self, now: float, n: int = 1) -> None:
         self.times.extend([now] * n)
@@ -179,13 +187,14 @@ class Sender:
             # Not this row's turn yet: give it back rather than hold up everyone else.
             await self._release(row, chat_wait)
             return
+        # A free slot first, then the pacing: the request leaves at the moment it was paced for.
+        await self.slots.acquire()
         while (wait := pacer.overall.wait(time.monotonic(), n)) > 0:
             await asyncio.sleep(wait)
         now = time.monotonic()
         pacer.overall.take(now, n)
         if chat:
             chat.take(now, n)
-        await self.slots.acquire()
         task = asyncio.create_task(self._send(row, replies))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
@@ -216,7 +225,10 @@ class Sender:
         now = self.clock()
         if not d.ok and d.retry_after is not None:
             # 429: the whole bot must wait, not only this chat.
-            self.pacers[row.channel].overall.paused_until = time.monotonic() + d.retry_after
+            overall = self.pacers[row.channel].overall
+            if overall.paused_until < time.monotonic():  # once per 429 burst
+                overall.slow_down()
+            overall.paused_until = time.monotonic() + d.retry_after
             log.warning("outbox: %s asked to wait %.1fs", row.channel, d.retry_after)
             await self._release(row, d.retry_after)
             return
