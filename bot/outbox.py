@@ -151,7 +151,7 @@ class Sender:
         await self.settle_in_flight()
 
     async def drain(self) -> None:
-        """Send everything due now (tests and `jobs run --send`)."""
+        """Send everything due now, then wait for the answers (tests, bench)."""
         while await self.drain_once():
             pass
         await self.settle_in_flight()
