@@ -8,13 +8,13 @@ from sqlalchemy import select
 from bot.channels.base import Delivery
 from bot.db import make_sessionmaker
 from bot.jobs import run_now
-from bot.outbox import TELEGRAM_LIMITS, ChannelLimits, Limit, Sender
+from bot.outbox import TELEGRAM_LIMITS, ChannelLimits, Limit, Sender, zalo_limits
 from handlers.messages import Reply
 from handlers.payload import to_payload
 from models import outbox_queue as oq
 from models.member import ChannelAccount
 from tests.conftest import TZ, pg_engine
-from tests.jobs.helpers import RecordingChannel, outbox_rows
+from tests.jobs.helpers import RecordingChannel, log_visit, outbox_rows
 
 
 async def queue(sessionmaker, clock, chats: list[str], channel: str = "telegram") -> None:
@@ -171,3 +171,24 @@ async def test_two_workers_on_postgresql_never_send_the_same_key_twice(
     sent = [s.chat_id for s in channel.sent]
     assert len(sent) == 300 and len(set(sent)) == 300
     assert all(status == "sent" for _, status, _, _ in await statuses(sessionmaker))
+
+
+async def test_jobs_run_nudge_twice_reaches_each_idle_member_once_on_their_own_app(  # noqa: PLR0917
+    sessionmaker, clock, telegram, zalo, sender, demo, team
+):
+    clock.set_local(2026, 11, 25, 19, 0)
+    await log_visit(sessionmaker, "Lê Văn Nam", clock.now)
+    for _ in range(2):
+        await run_now(sessionmaker, job="nudge", commune_id=demo.commune_id, tz=TZ, now=clock.now)
+        await sender.drain()
+    assert [s.chat_id for s in telegram.sent] == ["tg-lan"]
+    assert [s.chat_id for s in zalo.sent] == ["zl-hai"]
+    assert zalo.sent[0].text.startswith("Anh/chị Hải ơi, hôm nay anh/chị chưa ghi lượt thăm nào.")
+
+
+async def test_zalo_pushes_stay_within_the_configured_rate(sessionmaker, clock, zalo):
+    sender = Sender(sessionmaker, {"zalo": zalo}, limits={"zalo": zalo_limits(5)}, clock=clock)
+    await queue(sessionmaker, clock, [f"z{i}" for i in range(12)], channel="zalo")
+    await drain_all(sender, sessionmaker, clock)
+    assert len(zalo.sent) == 12
+    assert zalo.max_in_window(1.0) <= 5
