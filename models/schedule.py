@@ -207,8 +207,8 @@ async def conversions_by_village(
         .join(Village, Village.id == Conversion.village_id)
         .join(Indicator, Indicator.id == Conversion.indicator_id)
         .where(Conversion.commune_id == commune_id, Conversion.at >= start, Conversion.at < end)
-        .group_by(Village.name, short)
-        .order_by(Village.name, short)
+        .group_by(Village.id, Village.name, Indicator.id, Indicator.sort, short)
+        .order_by(Village.id, Indicator.sort, Indicator.id)
     )
     out: dict[str, dict[str, int]] = defaultdict(dict)
     for village, indicator, n in (await session.execute(stmt)).all():

@@ -102,3 +102,31 @@ async def link_group(sessionmaker, chat_id: str) -> None:
     async with sessionmaker() as session, session.begin():
         village = (await session.execute(select(Village).order_by(Village.id))).scalars().first()
         village.group_channel, village.group_chat_id = "telegram", chat_id
+
+
+async def log_conversion(sessionmaker, name: str, code: str, at) -> None:
+    """A conversion row (one household newly counted for an indicator) for that member."""
+    from models.conversion import Conversion
+    from models.indicator import Indicator
+
+    async with sessionmaker() as session, session.begin():
+        member = (await session.execute(select(Member).where(Member.name == name))).scalar_one()
+        indicator = await session.scalar(select(Indicator.id).where(Indicator.code == code))
+        taken = select(Conversion.household_id).where(Conversion.indicator_id == indicator)
+        household = (
+            await session.execute(
+                select(Household)
+                .where(Household.village_id == member.village_id, Household.id.not_in(taken))
+                .limit(1)
+            )
+        ).scalar_one()
+        session.add(
+            Conversion(
+                household_id=household.id,
+                indicator_id=indicator,
+                member_id=member.id,
+                village_id=household.village_id,
+                commune_id=household.commune_id,
+                at=at,
+            )
+        )

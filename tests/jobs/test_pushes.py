@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from bot.jobs import run_now
 from models.outbox import OutboxMessage
 from tests.conftest import TZ
-from tests.jobs.helpers import link_group, log_visit, member_id, outbox_rows
+from tests.jobs.helpers import link_group, log_conversion, log_visit, member_id, outbox_rows
 
 
 async def run(sessionmaker, clock, demo, job: str) -> int:
@@ -131,9 +131,15 @@ async def test_officials_get_the_weekly_digest_and_the_report_reminder(
     sessionmaker, clock, demo, team
 ):
     clock.set_local(2026, 11, 30, 8, 0)
+    for code in ("DIEN", "DIEN", "NUOC"):
+        await log_conversion(
+            sessionmaker, "Trần Văn Hải", code, datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+        )
+    # Today's conversion belongs to next week's digest.
+    await log_conversion(sessionmaker, "Trần Văn Hải", "DIEN", clock.now)
     await run(sessionmaker, clock, demo, "weekly-digest")
     assert by_chat(await outbox_rows(sessionmaker)) == {
-        "tg-hoa": "📊 Tuần 23/11/2026 – 29/11/2026\nTuần qua chưa ghi nhận chuyển đổi nào."
+        "tg-hoa": "📊 Tuần 23/11/2026 – 29/11/2026\nThôn 1: Điện 2 · Nước 1"
     }
     clock.set_local(2026, 12, 10, 8, 0)
     await run(sessionmaker, clock, demo, "report-reminder")
