@@ -9,6 +9,7 @@ import signal
 import sys
 
 from bot.app import App
+from bot.background import start_background
 from bot.channels.base import Channel
 from bot.channels.console import ConsoleChat
 from bot.channels.zalo.channel import ZaloChannel
@@ -33,9 +34,11 @@ async def serve(app: App) -> int:
     for channel in channels:
         await channel.start()
     log.info("running: %s", ", ".join(c.name for c in channels))
+    background = start_background(app, channels)
     try:
         await _wait_for_signal()
     finally:
+        await background.stop()
         for channel in channels:
             await channel.stop()
         await runner.cleanup()

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     file_link_hours: int = Field(default=24, ge=1, le=24 * 30)
     job_grace_hours: float = Field(default=2, ge=0)
     zalo_monthly_quota: int = Field(default=3000, ge=1)
+    # Pushes per second per Zalo bot (the platform publishes no figure; keep it modest).
+    zalo_send_per_second: int = Field(default=10, ge=1, le=100)
 
     @field_validator("timezone")
     @classmethod

@@ -1,1 +1,1 @@
-"""Text builders shared by commands and scheduled jobs: progress and leaderboards."""
+"""Text builders shared by commands and scheduled jobs: progress, leaderboards, pushes."""

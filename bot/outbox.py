@@ -1,0 +1,254 @@
+"""The sender: drains the outbox through each channel's `deliver`, within the platform's limits.
+
+Delivery is at-least-once with the narrowest window the platforms allow (they take no
+idempotency key): a row is claimed (status "sending", lease) and committed before its request
+goes out, and marked "sent" in its own commit as soon as the platform answers. If the process
+dies, rows still "sending" are claimed again when their lease runs out; only those whose
+request was already on the wire — at most `concurrency` per worker — can reach the user twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.channels.base import Channel, Delivery
+from handlers.payload import from_payload
+from models import outbox_queue as oq
+from models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    period: float
+
+
+@dataclass(frozen=True)
+class ChannelLimits:
+    overall: Limit
+    per_chat: Limit | None = None
+    per_group: Limit | None = None
+
+
+# Telegram's published limits; the overall window is stretched 5% so that network jitter never
+# lets the server see 31 in one of its seconds.
+TELEGRAM_LIMITS = ChannelLimits(Limit(30, 1.05), Limit(1, 1.0), Limit(20, 60.0))
+
+
+def zalo_limits(per_second: int = 10, per_chat_per_second: int = 1) -> ChannelLimits:
+    return ChannelLimits(Limit(per_second, 1.05), Limit(per_chat_per_second, 1.0))
+
+
+class Window:
+    """At most `count` sends in any `period` seconds (sliding window of send times)."""
+
+    def __init__(self, limit: Limit, *, smooth: bool = False) -> None:
+        self.limit = limit
+        self.base_period = limit.period
+        # Smooth: also space sends evenly (period/count apart) instead of bursting a whole
+        # window at once, so a server that counts slightly differently never sees a spike.
+        self.gap = limit.period / limit.count if smooth else 0.0
+        # Theoretical time of the next send (GCRA): a late wake-up is made up for by the next
+        # send instead of slowing every later one down.
+        self.tat = 0.0
+        self.times: deque[float] = deque()
+        self.paused_until = 0.0
+
+    def wait(self, now: float, n: int = 1) -> float:
+        """Seconds until `n` more sends fit."""
+        while self.times and self.times[0] <= now - self.limit.period:
+            self.times.popleft()
+        n = min(n, self.limit.count)
+        over = len(self.times) + n - self.limit.count
+        wait = self.times[over - 1] + self.limit.period - now if over > 0 else 0.0
+        if self.gap:
+            wait = max(wait, self.tat - 2 * self.gap - now)
+        return max(wait, self.paused_until - now, 0.0)
+
+    def slow_down(self, factor: float = 1.03, most: float = 1.2) -> None:
+        """After a 429: the platform counts stricter than we pace, so pace a little slower."""
+        period = min(self.limit.period * factor, self.base_period * most)
+        self.limit = Limit(self.limit.count, period)
+        if self.gap:
+            self.gap = period / self.limit.count
+
+    def take(self, now: float, n: int = 1) -> None:
+        self.times.extend([now] * n)
+        if self.gap:
+            self.tat = max(self.tat, now + self.gap) + self.gap * n
+
+
+class Pacer:
+    """All the windows of one channel: overall, and per chat (private or group)."""
+
+    def __init__(self, limits: ChannelLimits) -> None:
+        self.limits = limits
+        self.overall = Window(limits.overall, smooth=True)
+        self.chats: dict[str, Window] = {}
+
+    def chat_window(self, chat_id: str) -> Window | None:
+        group = chat_id.startswith("-")  # Telegram groups have negative ids
+        limit = self.limits.per_group if group else self.limits.per_chat
+        if limit is None:
+            return None
+        window = self.chats.get(chat_id)
+        if window is None:
+            window = self.chats[chat_id] = Window(limit)
+        if len(self.chats) > 50_000:  # forget idle chats so memory stays bounded
+            now = time.monotonic()
+            self.chats = {k: w for k, w in self.chats.items() if w.wait(now) > 0 or k == chat_id}
+        return window
+
+
+class Sender:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        channels: dict[str, Channel],
+        *,
+        limits: dict[str, ChannelLimits] | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        lease: timedelta = timedelta(seconds=60),
+        poll: float = 1.0,
+        concurrency: int = 8,
+    ) -> None:
+        self.sessionmaker, self.channels, self.clock = sessionmaker, channels, clock
+        limits = limits or {}
+        self.pacers = {
+            name: Pacer(limits.get(name) or (TELEGRAM_LIMITS if name == "telegram" else
+                                             zalo_limits()))
+            for name in channels
+        }  # fmt: skip
+        self.lease, self.poll = lease, poll
+        self.slots = asyncio.Semaphore(concurrency)
+        self.tasks: set[asyncio.Task] = set()
+        # Chats that just answered "blocked": rows already claimed for them are not sent. The
+        # database flag does the rest; this only covers the rows in flight (a minute is plenty).
+        self.blocked: dict[tuple[str, str], float] = {}
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll and drain until `stop` is set; other processes' rows are seen within `poll`."""
+        while not stop.is_set():
+            try:
+                handled = await self.drain_once()
+            except Exception:
+                log.exception("outbox: drain failed")
+                handled = 0
+            if not handled:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), self.poll)
+        await self.settle_in_flight()
+
+    async def drain(self) -> None:
+        """Send everything due now, then wait for the answers (tests, bench)."""
+        while await self.drain_once():
+            pass
+        await self.settle_in_flight()
+
+    async def settle_in_flight(self) -> None:
+        if self.tasks:
+            await asyncio.gather(*self.tasks, return_exceptions=True)
+
+    async def drain_once(self) -> int:
+        if not self.pacers:
+            return 0
+        # A claim must be sent well within its lease, or a slow batch would be claimed again.
+        fastest = max(
+            p.limits.overall.count / p.limits.overall.period for p in self.pacers.values()
+        )
+        batch = max(1, min(int(fastest), int(fastest * self.lease.total_seconds() / 3)))
+        async with self.sessionmaker() as session, session.begin():
+            rows = await oq.claim_due(
+                session, now=self.clock(), lease=self.lease, limit=batch,
+                channels=list(self.channels),
+            )  # fmt: skip
+        for row in rows:
+            await self._dispatch(row)
+        return len(rows)
+
+    async def _dispatch(self, row: oq.OutboxRow) -> None:
+        pacer = self.pacers[row.channel]
+        replies = from_payload(row.payload)
+        n = max(len(replies), 1)
+        chat = pacer.chat_window(row.chat_id)
+        chat_wait = chat.wait(time.monotonic(), n) if chat else 0.0
+        if chat_wait > 0:
+            # Not this row's turn yet: give it back rather than hold up everyone else.
+            await self._release(row, chat_wait)
+            return
+        # A free slot first, then the pacing: the request leaves at the moment it was paced for.
+        await self.slots.acquire()
+        while (wait := pacer.overall.wait(time.monotonic(), n)) > 0:
+            await asyncio.sleep(wait)
+        now = time.monotonic()
+        pacer.overall.take(now, n)
+        if chat:
+            chat.take(now, n)
+        task = asyncio.create_task(self._send(row, replies))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _send(self, row: oq.OutboxRow, replies) -> None:
+        try:
+            if self.blocked.get((row.channel, row.chat_id), 0) > time.monotonic():
+                async with self.sessionmaker() as session, session.begin():
+                    await oq.settle(session, id=row.id, status=oq.SKIPPED, error="unreachable")
+                return
+            try:
+                delivery = await self.channels[row.channel].deliver(row.chat_id, row.bot, replies)
+            except Exception as exc:  # a bug or a dropped connection: retry later
+                log.warning("outbox %s: deliver raised %s", row.id, type(exc).__name__)
+                delivery = Delivery(ok=False, transient=True, error=type(exc).__name__)
+            await self._settle(row, delivery)
+        except Exception:
+            log.exception("outbox %s: could not record the result", row.id)
+        finally:
+            self.slots.release()
+
+    async def _release(self, row: oq.OutboxRow, seconds: float) -> None:
+        async with self.sessionmaker() as session, session.begin():
+            at = self.clock() + timedelta(seconds=seconds)
+            await oq.release(session, id=row.id, at=at, undo_attempt=True)
+
+    async def _settle(self, row: oq.OutboxRow, d: Delivery) -> None:
+        now = self.clock()
+        if not d.ok and d.retry_after is not None:
+            # 429: the whole bot must wait, not only this chat.
+            overall = self.pacers[row.channel].overall
+            if overall.paused_until < time.monotonic():  # once per 429 burst
+                overall.slow_down()
+            overall.paused_until = time.monotonic() + d.retry_after
+            log.warning("outbox: %s asked to wait %.1fs", row.channel, d.retry_after)
+            await self._release(row, d.retry_after)
+            return
+        async with self.sessionmaker() as session, session.begin():
+            if d.ok:
+                await oq.mark_sent(session, ids=[row.id], now=now)
+            elif d.unreachable:
+                self.blocked[(row.channel, row.chat_id)] = time.monotonic() + 60
+                await oq.settle(session, id=row.id, status=oq.FAILED, error="unreachable")
+                dropped = await oq.mark_unreachable(
+                    session, channel=row.channel, bot=row.bot, chat_id=row.chat_id, now=now
+                )
+                log.info("outbox %s: chat unreachable, %d queued dropped", row.id, dropped)
+            elif d.error == "quota":
+                await oq.settle(session, id=row.id, status=oq.SKIPPED, error="quota")
+                log.warning("outbox %s: skipped, %s bot %r quota spent", row.id, row.channel,
+                            row.bot)  # fmt: skip
+            elif d.transient:
+                if not await oq.retry_later(session, row=row, now=now, error=d.error or "?"):
+                    log.warning("outbox %s: failed after %d tries", row.id, row.attempts)
+            else:
+                await oq.settle(session, id=row.id, status=oq.FAILED, error=d.error)
+                log.warning("outbox %s: failed (%s)", row.id, d.error)

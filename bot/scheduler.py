@@ -1,0 +1,179 @@
+"""The job scheduler: APScheduler cron jobs per commune, re-read every minute, caught up after a
+restart within the grace window, run by exactly one worker (PostgreSQL advisory lock)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.jobs import fire_times, run_scheduled, trigger_for
+from models.base import utcnow
+from models.schedule import CommuneSchedule, JobRule, schedules
+
+log = logging.getLogger(__name__)
+# Any constant shared by every worker of one deployment ("cdsbot" as bytes, as a number).
+LOCK_KEY = 0x636473626F74
+
+
+class Elector:
+    """Leader election. PostgreSQL: a session advisory lock held on a connection kept open for
+    the purpose — it is released by the server the moment the holder dies. SQLite: one process
+    does everything, so it always leads."""
+
+    def __init__(self, engine: AsyncEngine, key: int = LOCK_KEY) -> None:
+        self.engine, self.key = engine, key
+        self.conn: AsyncConnection | None = None
+        self.pg = engine.dialect.name == "postgresql"
+
+    async def lead(self) -> bool:
+        """True when this worker holds (or has just taken) the lock."""
+        if not self.pg:
+            return True
+        try:
+            if self.conn is None:
+                self.conn = await self.engine.connect()
+                got = await self.conn.scalar(
+                    text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}
+                )
+                await self.conn.commit()
+                if not got:
+                    await self._drop()
+                return bool(got)
+            held = await self.conn.scalar(
+                text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                    "AND pid = pg_backend_pid() AND granted"
+                )
+            )
+            await self.conn.commit()
+            if not held:
+                await self._drop()
+            return bool(held)
+        except Exception as exc:  # the connection died: the lock died with it
+            log.warning("scheduler lock lost (%s)", type(exc).__name__)
+            await self._drop()
+            return False
+
+    async def _drop(self) -> None:
+        conn, self.conn = self.conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):  # closing a dead connection
+                await conn.close()
+
+    async def release(self) -> None:
+        if self.conn is not None:
+            try:
+                await self.conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
+                await self.conn.commit()
+            finally:
+                await self._drop()
+
+
+class JobScheduler:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        engine: AsyncEngine,
+        *,
+        tz: ZoneInfo,
+        grace: timedelta,
+        clock: Callable[[], datetime] = utcnow,
+        lock_key: int = LOCK_KEY,
+    ) -> None:
+        self.sessionmaker, self.tz, self.grace, self.clock = sessionmaker, tz, grace, clock
+        self.elector = Elector(engine, lock_key)
+        self.leading = False
+        self.rules: dict[str, tuple[JobRule, ZoneInfo]] = {}
+        self.aps: AsyncIOScheduler | None = None
+
+    def start(self) -> None:
+        self.aps = AsyncIOScheduler(timezone=self.tz)
+        self.aps.add_job(
+            self.tick,
+            IntervalTrigger(minutes=1, timezone=self.tz),
+            id="tick",
+            next_run_time=utcnow(),
+            max_instances=1,
+            coalesce=True,
+        )
+        self.aps.start()
+
+    async def stop(self) -> None:
+        if self.aps is not None:
+            self.aps.shutdown(wait=False)
+        await self.elector.release()
+
+    async def tick(self) -> None:
+        """Every minute: (re)gain or check the lock, reload the rules, run what fell due."""
+        try:
+            leading = await self.elector.lead()
+            if leading != self.leading:
+                log.info("scheduler: %s", "leading" if leading else "standing by")
+                self.leading = leading
+            if not leading:
+                self._sync([])
+                return
+            async with self.sessionmaker() as session:
+                communes = await schedules(session)
+            self._sync(communes)
+            await self.catch_up()
+        except Exception:
+            log.exception("scheduler tick failed")
+
+    def _sync(self, communes: list[CommuneSchedule]) -> None:
+        """Make the cron jobs match the rules in the database (settings changed → new trigger)."""
+        wanted = {}
+        for commune in communes:
+            tz = ZoneInfo(commune.timezone or str(self.tz))
+            for rule in commune.rules:
+                if not rule.off:
+                    wanted[f"{rule.job}:{commune.commune_id}"] = (rule, tz)
+        if self.aps is not None:
+            for job_id in set(self.rules) - set(wanted):
+                self.aps.remove_job(job_id)
+            for job_id, (rule, tz) in wanted.items():
+                if self.rules.get(job_id) == (rule, tz):
+                    continue
+                self.aps.add_job(
+                    self.fire,
+                    trigger_for(rule, tz),
+                    args=(rule.job, int(job_id.split(":")[1])),
+                    id=job_id,
+                    replace_existing=True,
+                    misfire_grace_time=None,
+                    coalesce=True,
+                )
+        self.rules = wanted
+
+    async def fire(self, job: str, commune_id: int) -> None:
+        if self.leading:
+            await self.catch_up(only=f"{job}:{commune_id}")
+
+    async def catch_up(self, only: str | None = None) -> int:
+        """Run every scheduled time in (now - grace, now] that has not run yet."""
+        now = self.clock()
+        ran = 0
+        for job_id, (rule, tz) in list(self.rules.items()):
+            if only and job_id != only:
+                continue
+            commune_id = int(job_id.split(":")[1])
+            for moment in fire_times(rule, tz, now - self.grace, now):
+                queued = await run_scheduled(
+                    self.sessionmaker, job=rule.job, commune_id=commune_id,
+                    scheduled_for=moment, tz=tz, now=now,
+                )  # fmt: skip
+                ran += queued is not None
+        return ran
+
+    async def reload(self) -> None:
+        """Read the rules now (tests; the minute tick does this in production)."""
+        async with self.sessionmaker() as session:
+            self._sync(await schedules(session))

@@ -1,0 +1,221 @@
+"""Job schedules in commune settings, who receives pushes, and the day's activity counts."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.commune import Commune, Village
+from models.conversation import Conversation
+from models.conversion import Conversion
+from models.indicator import Indicator
+from models.member import ChannelAccount, Member, Role
+from models.visit import Visit
+
+# Each job's default rule; a commune overrides "time", "days" or "off" in settings["schedule"].
+JOB_DEFAULTS: dict[str, dict[str, Any]] = {
+    "morning": {"time": "07:00", "days": "*"},
+    "nudge": {"time": "19:00", "days": "mon-sat"},
+    "leaderboard": {"time": "20:00", "days": "*"},
+    "leader-summary": {"time": "20:30", "days": "*"},
+    "weekly-digest": {"time": "08:00", "days": "mon"},
+    "report-reminder": {"time": "08:00", "days": "*", "day": 10},
+}
+TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:hH.]([0-5]\d)?$")
+
+
+@dataclass(frozen=True)
+class JobRule:
+    job: str
+    hour: int
+    minute: int
+    days: str
+    day: int | None
+    off: bool
+
+    @property
+    def time(self) -> str:
+        return f"{self.hour:02d}:{self.minute:02d}"
+
+
+@dataclass(frozen=True)
+class CommuneSchedule:
+    commune_id: int
+    name: str
+    timezone: str
+    rules: tuple[JobRule, ...]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    member_id: int | None
+    name: str
+    role: str
+    village_id: int | None
+    locale: str
+    channel: str
+    bot: str
+    chat_id: str
+
+
+@dataclass(frozen=True)
+class VillageRow:
+    id: int
+    name: str
+    group_channel: str | None
+    group_chat_id: str | None
+
+
+def parse_time(raw: str) -> tuple[int, int] | None:
+    """ "19:30", "19h30", "19h", "7.05" → (h, m); None when it is not a time of day."""
+    match = TIME_RE.match(raw.strip())
+    if not match:
+        return None
+    return int(match.group(1)), int(match.group(2) or 0)
+
+
+def rule_for(job: str, settings: dict[str, Any]) -> JobRule:
+    merged = {**JOB_DEFAULTS[job], **(settings.get("schedule", {}).get(job) or {})}
+    hour, minute = parse_time(merged["time"]) or parse_time(JOB_DEFAULTS[job]["time"])
+    return JobRule(job, hour, minute, merged["days"], merged.get("day"), bool(merged.get("off")))
+
+
+async def schedules(session: AsyncSession) -> list[CommuneSchedule]:
+    communes = (await session.execute(select(Commune).order_by(Commune.id))).scalars().all()
+    return [
+        CommuneSchedule(
+            c.id, c.name, c.timezone, tuple(rule_for(job, c.settings) for job in JOB_DEFAULTS)
+        )
+        for c in communes
+    ]
+
+
+async def set_rule(
+    session: AsyncSession, *, commune_id: int, job: str, time: str | None = None,
+    off: bool | None = None, days: str | None = None,
+) -> JobRule:  # fmt: skip
+    """Change one job's time, days or on/off; the running scheduler picks it up within a minute."""
+    commune = await session.get(Commune, commune_id)
+    settings = dict(commune.settings or {})
+    sched = {k: dict(v) for k, v in (settings.get("schedule") or {}).items()}
+    entry = sched.setdefault(job, {})
+    if time is not None:
+        hour, minute = parse_time(time)
+        entry["time"] = f"{hour:02d}:{minute:02d}"
+    if off is not None:
+        entry["off"] = off
+    if days is not None:
+        entry["days"] = days
+    settings["schedule"] = sched
+    # A new dict (not in-place mutation) so the JSON column is written.
+    await session.execute(
+        update(Commune).where(Commune.id == commune_id).values(settings=settings)
+    )
+    return rule_for(job, settings)
+
+
+async def set_reminders(session: AsyncSession, *, member_id: int, on: bool) -> None:
+    await session.execute(update(Member).where(Member.id == member_id).values(reminders=on))
+
+
+async def recipients(
+    session: AsyncSession,
+    *,
+    commune_id: int,
+    roles: tuple[str, ...],
+    village_id: int | None = None,
+    reminders_only: bool = False,
+) -> list[Recipient]:
+    """Active members with these roles, each once, on the app they used last.
+
+    "Last" is the chat whose conversation moved most recently; an account never used (or equal)
+    falls back to the newest. Accounts flagged unreachable get nothing."""
+    stmt = (
+        select(Member, ChannelAccount, Conversation.updated_at)
+        .join(ChannelAccount, ChannelAccount.member_id == Member.id)
+        .outerjoin(
+            Conversation,
+            and_(
+                Conversation.channel == ChannelAccount.channel,
+                Conversation.chat_id == ChannelAccount.chat_id,
+            ),
+        )
+        .where(Member.commune_id == commune_id, Member.active.is_(True))
+        .where(Member.role.in_(roles), ChannelAccount.unreachable_since.is_(None))
+        .order_by(Member.id)
+    )
+    if village_id is not None:
+        stmt = stmt.where(Member.village_id == village_id)
+    if reminders_only:
+        stmt = stmt.where(Member.reminders.is_(True))
+    best: dict[int, tuple[Any, Member, ChannelAccount]] = {}
+    for member, account, used in (await session.execute(stmt)).all():
+        rank = (used or account.created_at, account.created_at, account.id)
+        if member.id not in best or rank > best[member.id][0]:
+            best[member.id] = (rank, member, account)
+    return [
+        Recipient(m.id, m.name, m.role, m.village_id, m.locale, a.channel, a.bot, a.chat_id)
+        for _, m, a in best.values()
+    ]
+
+
+async def villages(session: AsyncSession, *, commune_id: int) -> list[VillageRow]:
+    stmt = select(Village).where(Village.commune_id == commune_id).order_by(Village.id)
+    return [
+        VillageRow(v.id, v.name, v.group_channel, v.group_chat_id)
+        for v in (await session.execute(stmt)).scalars()
+    ]
+
+
+async def visits_by_member(
+    session: AsyncSession, *, commune_id: int, start: datetime, end: datetime
+) -> dict[int, int]:
+    """Visits logged per member with `start <= at < end` (a local day as a UTC range)."""
+    stmt = (
+        select(Visit.member_id, func.count())
+        .where(Visit.commune_id == commune_id, Visit.at >= start, Visit.at < end)
+        .group_by(Visit.member_id)
+    )
+    return dict((await session.execute(stmt)).all())
+
+
+async def conversions_by_member(
+    session: AsyncSession, *, commune_id: int, start: datetime, end: datetime
+) -> dict[int, int]:
+    stmt = (
+        select(Conversion.member_id, func.count())
+        .where(Conversion.commune_id == commune_id, Conversion.at >= start, Conversion.at < end)
+        .group_by(Conversion.member_id)
+    )
+    return dict((await session.execute(stmt)).all())
+
+
+async def conversions_by_village(
+    session: AsyncSession, *, commune_id: int, start: datetime, end: datetime, lang: str
+) -> dict[str, dict[str, int]]:
+    """Village name → indicator short name → conversions in the range."""
+    short = Indicator.short_en if lang == "en" else Indicator.short_vi
+    stmt = (
+        select(Village.name, short, func.count())
+        .select_from(Conversion)
+        .join(Village, Village.id == Conversion.village_id)
+        .join(Indicator, Indicator.id == Conversion.indicator_id)
+        .where(Conversion.commune_id == commune_id, Conversion.at >= start, Conversion.at < end)
+        .group_by(Village.id, Village.name, Indicator.id, Indicator.sort, short)
+        .order_by(Village.id, Indicator.sort, Indicator.id)
+    )
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for village, indicator, n in (await session.execute(stmt)).all():
+        out[village][indicator] = n
+    return dict(out)
+
+
+LEADERS = (Role.LEADER.value,)
+OFFICIALS = (Role.OFFICIAL.value, Role.ADMIN.value)
+TEAM = (Role.VOLUNTEER.value, Role.LEADER.value)
