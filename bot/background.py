@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.app import App
-from bot.channels.base import Channel
+from bot.channels.base import Channel, Delivery
 from bot.outbox import TELEGRAM_LIMITS, Sender, zalo_limits
 from bot.scheduler import JobScheduler
+from handlers.messages import Reply
 
 
 @dataclass
@@ -28,6 +29,30 @@ class Background:
                 await asyncio.wait_for(self.task, 10)
 
 
+class BotRouter:
+    """Several bots of one platform (one Zalo bot per village) behind one channel name."""
+
+    def __init__(self, channels: list[Channel]) -> None:
+        self.name = channels[0].name
+        self.caps = channels[0].caps
+        self._by_bot = {getattr(c, "bot", ""): c for c in channels}
+        self._first = channels[0]
+
+    async def deliver(self, chat_id: str, bot: str, replies: list[Reply]) -> Delivery:
+        # An account remembers the bot it talks to; a bot removed from the settings falls back.
+        return await self._by_bot.get(bot, self._first).deliver(chat_id, bot, replies)
+
+
+def by_name(channels: list[Channel]) -> dict[str, Channel]:
+    grouped: dict[str, list[Channel]] = {}
+    for channel in channels:
+        grouped.setdefault(channel.name, []).append(channel)
+    return {
+        name: group[0] if len(group) == 1 else BotRouter(group)  # type: ignore[misc]
+        for name, group in grouped.items()
+    }
+
+
 def start_background(app: App, channels: list[Channel]) -> Background:
     """Every worker drains the outbox; the scheduler runs in whichever holds the lock."""
     settings = app.settings
@@ -35,7 +60,7 @@ def start_background(app: App, channels: list[Channel]) -> Background:
         "telegram": TELEGRAM_LIMITS,
         "zalo": zalo_limits(settings.zalo_send_per_second),
     }
-    sender = Sender(app.sessionmaker, {c.name: c for c in channels}, limits=limits)
+    sender = Sender(app.sessionmaker, by_name(channels), limits=limits)
     scheduler = JobScheduler(
         app.sessionmaker,
         app.engine,
