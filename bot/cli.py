@@ -125,7 +125,8 @@ async def join_demo(app: App, console, args: argparse.Namespace) -> None:
     code = (await create_demo(app)).invites[args.join]
     replies = await console.say(f"/start {code}")
     # With a display name the join flow asks to confirm it; without, it asks for the name.
-    replies = await console.say("1" if args.name else args.user.capitalize())
+    fallback = args.user.capitalize() if args.user.isalpha() else "Người Dùng Thử"
+    replies = await console.say("1" if args.name else fallback)
     for reply in replies:
         print(render(reply))
 

@@ -20,4 +20,4 @@ def role_name(ctx: Context, role: str) -> str:
 def place(ctx: Context, commune: str, village: str | None) -> str:
     if village:
         return ctx._("{village}, {commune}", village=village, commune=commune)
-    return commune
+    return ctx._("{commune} commune", commune=commune)

@@ -44,7 +44,8 @@ def build_figure(
     top.set_title(t._("{indicator}: percent by village", indicator=whole.name(t.lang)))
     top.legend()
     days, values = _cumulative(whole, daily, today)
-    bottom.plot(days, values, color="#1565c0", label=t._("Achieved"))
+    # A marker keeps the first day visible before the curve has a second point.
+    bottom.plot(days, values, color="#1565c0", marker="o", markersize=3, label=t._("Achieved"))
     bottom.plot(
         [whole.baseline_date, whole.deadline],
         [whole.baseline, whole.target],
