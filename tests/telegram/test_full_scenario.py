@@ -82,7 +82,7 @@ async def test_join_log_two_conversions_by_buttons_progress_chart_and_report(
     [doc] = leader.documents
     assert doc.filename.endswith(".xlsx") and leader.replies[-1]["caption"].startswith("Báo cáo")
     book = openpyxl.load_workbook(io.BytesIO(doc.data))
-    rows = list(book["Chuyển đổi"].iter_rows(min_row=3, values_only=True))
+    rows = list(book["Chuyển đổi"].iter_rows(min_row=4, values_only=True))
     assert sorted(r[4] for r in rows if r[2] == "Trần Thị Hai") == ["DIEN", "NUOC"]
     async with sessionmaker() as session:
         assert len((await session.execute(select(Visit))).scalars().all()) == 1
