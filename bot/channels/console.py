@@ -58,6 +58,8 @@ def render(reply: Reply) -> str:
     t = translator(reply.lang)
     parts = [numbered(reply, t)] if (reply.text or reply.choices) else []
     if reply.image is not None:
+        if reply.image.caption and reply.image.caption != reply.text:
+            parts.append(reply.image.caption)
         parts.append(t._("[image: {path}]", path=reply.image.path))
     if reply.document is not None:
         parts.append(t._("[file: {path}]", path=reply.document.path))

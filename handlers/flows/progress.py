@@ -82,7 +82,7 @@ async def progress_command(ctx: Context) -> Result:
             )
         )
     today = ctx.local().date()
-    if scope.chart:
+    if scope.chart and ctx.caps.images:
         return done(await chart_reply(ctx, indicator_ids=scope.indicator_ids, today=today))
     own = None if member.at_least(Role.OFFICIAL) else member.village_id
     village_id = scope.village_id or own
@@ -99,6 +99,11 @@ async def progress_command(ctx: Context) -> Result:
     else:
         place = ctx._("commune {name}", name=member.commune_name)
     text = progress_text(ctx.t, rows, place=place, today=today, village_id=village_id)
+    if not ctx.caps.images:
+        # Zalo without a public link cannot show a chart: the text, and what would fix it.
+        if scope.chart:
+            text += "\n" + ctx._("(No chart here: the admin must set PUBLIC_BASE_URL.)")
+        return done(Reply(text))
     choices = [Choice("chart", ctx._("View chart"))]
     if member.at_least(Role.LEADER):
         choices.append(Choice("report", ctx._("Export Excel report")))

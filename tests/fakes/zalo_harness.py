@@ -4,7 +4,7 @@ Adding a step of the full scenario is a few lines in a test with the `zalo` fixt
 
     env = await zalo(mode="webhook")            # or "polling"
     lan = env.user("zalo-lan", "Lan")
-    await join(lan, demo.invites["volunteer"])  # tests.conftest.join works on a ZaloUser
+    await lan.send("/start"); await lan.send(demo.invites["volunteer"]); await lan.send("1")
     await lan.send("/tiendo bieudo")
     assert "Tiến độ" in lan.last_text
     [png] = lan.fetched                         # Zalo (the fake) downloaded the signed link

@@ -82,7 +82,8 @@ async def send_reply(bot: Bot, chat_id: int | str, reply: Reply) -> None:
 def _caption(own: str, text: str, reply: Reply) -> tuple[str | None, str]:
     """A file's caption, and the text still to send: a short reply rides along as the caption."""
     if own:
-        return esc(own[:MAX_CAPTION]), text
+        # A reply whose text is the file's caption (a report) is one message, not two.
+        return esc(own[:MAX_CAPTION]), "" if text.strip() == own.strip() else text
     if text and not reply.choices and len(text) <= MAX_CAPTION:
         return esc(text), ""
     return None, text

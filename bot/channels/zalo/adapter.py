@@ -106,7 +106,7 @@ def render(reply: Reply, links: FileLinks | None) -> list[Send]:
         if links is not None:
             photo = links.url_for(reply.image.path)
         else:
-            extra.append(reply.image.caption)
+            extra.append(_unless_said(reply.image.caption, reply.text))
             extra.append(t._("(A chart was left out: the admin must set PUBLIC_BASE_URL.)"))
     if reply.document is not None:
         if links is not None:
@@ -119,7 +119,7 @@ def render(reply: Reply, links: FileLinks | None) -> list[Send]:
                 )
             )
         else:
-            extra.append(reply.document.caption)
+            extra.append(_unless_said(reply.document.caption, reply.text))
             extra.append(t._("(A file was left out: the admin must set PUBLIC_BASE_URL.)"))
     sends: list[Send] = []
     if photo is not None:
@@ -131,3 +131,8 @@ def render(reply: Reply, links: FileLinks | None) -> list[Send]:
     body = "\n".join(p for p in [text, *extra] if p)
     sends += [Send(part) for part in split_text(body, MAX_TEXT) if part.strip()]
     return sends
+
+
+def _unless_said(caption: str, text: str) -> str:
+    # A report's reply text is its caption: say it once.
+    return "" if caption.strip() == (text or "").strip() else caption
