@@ -29,7 +29,20 @@ def resolve(text: str, choices: list[Choice]) -> str | None:
     number = raw.rstrip(".)")
     if number.isdigit() and 1 <= int(number) <= len(choices):
         return choices[int(number) - 1].key
-    return None
+    return _by_leading_words(key, choices)
+
+
+def _by_leading_words(key: str, choices: list[Choice]) -> str | None:
+    """ "gap" picks "Gặp, đã hướng dẫn": the first words of exactly one label."""
+    if not key or key.isdigit():
+        return None
+    hits = [
+        c.key
+        for c in choices
+        if (label := _label_key(c.label)).startswith(key)
+        and (len(label) == len(key) or not label[len(key)].isalnum())
+    ]
+    return hits[0] if len(hits) == 1 else None
 
 
 def resolve_many(text: str, choices: list[Choice]) -> list[str] | None:

@@ -56,3 +56,18 @@ def test_button_data_is_versioned():
     assert from_button("3:1", CHOICES, 4) is None
     assert from_button("4:7", CHOICES, 4) is None
     assert from_button("garbage", CHOICES, 4) is None
+
+
+def test_first_words_of_one_label_pick_it():
+    outcomes = [
+        Choice("met", "Gặp, đã hướng dẫn"),
+        Choice("away", "Không có nhà"),
+        Choice("no", "Từ chối"),
+        Choice("later", "Hẹn lại"),
+    ]
+    assert resolve("gap", outcomes) == "met"
+    assert resolve("khong co", outcomes) == "away"
+    assert resolve("hen", outcomes) == "later"
+    assert resolve("kh", outcomes) is None  # not a whole word
+    both = [Choice("a", "Hộ mới"), Choice("b", "Hộ cũ")]
+    assert resolve("ho", both) is None  # ambiguous: nothing guessed

@@ -173,7 +173,8 @@ def test_name_step_stores_only_a_clean_name(fuzz, text, kind, button):
     fuzz.send(user, fuzz.invites["many"])  # no display name: asks for the name
     before = conv_of(fuzz, user)
     assert (before.flow, before.step) == ("join", "name")
-    sent = answer(fuzz, user, text, kind, button)
+    # The pipeline drops NUL characters before any handler sees the text.
+    sent = (answer(fuzz, user, text, kind, button) or "").replace("\x00", "")
     after = conv_of(fuzz, user)
     valid = (
         kind == "text"
