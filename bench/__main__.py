@@ -21,11 +21,11 @@ from bot.db import make_engine
 from models.migrate import upgrade
 
 SCALE_DB = "cdsbot_bench_scale"
-COMMUNE = Plan(communes=3, villages_per=10, households_per=300, days=90)
+COMMUNE = Plan(communes=2, villages_per=10, households_per=300, days=90)
 
 
 async def scale_db(pg: str | None) -> list[tuple[str, str]]:
-    """A generated 3-commune dataset per database: (label, url)."""
+    """A generated 2-commune dataset per database: (label, url)."""
     out = [("SQLite", f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='cdsbot-sc-')}/s.sqlite3")]
     if pg:
         base = make_url(pg)
@@ -52,20 +52,20 @@ def main() -> None:
     pg = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
     started = time.perf_counter()
     print(f"load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs; PostgreSQL: {bool(pg)}")
-    section("Throughput: webhook updates through `cdsbot run` (4 s per phase)")
-    args = throughput.parse(["--seconds", "4", "--warmup", "1.5"] + (["--pg", pg] if pg else []))
+    section("Throughput: webhook updates through `cdsbot run` (3 s per phase)")
+    args = throughput.parse(["--seconds", "3", "--warmup", "1"] + (["--pg", pg] if pg else []))
     if not pg:
         args.pg = None
     print(throughput.table(asyncio.run(throughput.run(args))), flush=True)
-    section(f"Commands on a generated {COMMUNE.communes}-commune dataset (20 runs, report 2)")
+    section(f"Commands on a generated {COMMUNE.communes}-commune dataset (10 runs, report 2)")
     for label, url in asyncio.run(scale_db(pg)):
         print(f"{label}:")
-        scale.main([url, "-n", "20", "--report-n", "2"])
+        scale.main([url, "-n", "10", "--report-n", "2"])
         if label == "PostgreSQL":
             section("Query plans on PostgreSQL (how the big tables are read)")
             plans.main([url])
-    section("Outbox fan-out: 600 messages at 30/s")
-    fanout.main(["--count", "600"])
+    section("Outbox fan-out: 300 messages at 30/s")
+    fanout.main(["--count", "300"])
     print(f"\ntotal {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 

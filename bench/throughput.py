@@ -101,8 +101,13 @@ def spawn_workers(n: int, url: str, fake: LeanFake, port: int, data: str) -> lis
         "WEB_PORT": str(port),
         "DATA_DIR": data,
         "LOG_LEVEL": "WARNING",
+        # No catch-up of today's pushes at start (a fresh commune at 20:30 would queue its
+        # whole team's digests): the scheduler and the outbox still run, as in production.
+        "JOB_GRACE_HOURS": "0",
     }
     cmd = [str(ROOT / ".venv/bin/cdsbot"), "run"]
+    if os.environ.get("BENCH_PROFILE"):  # a cProfile dump per worker, for finding hot spots
+        cmd = [sys.executable, "-m", "cProfile", "-o", os.environ["BENCH_PROFILE"], *cmd]
     # cwd = the data dir, so no developer .env is read.
     return [psutil.Popen(cmd, env=env, cwd=data) for _ in range(n)]
 
@@ -169,6 +174,7 @@ async def run_target(name: str, url: str | None, workers: int, args: argparse.Na
         users = await load_users(db_url)
         procs = spawn_workers(workers, db_url, fake, port, data)
         await wait_ready(port, fake, workers, procs)
+    log(f"{name}: ready")
     load = Load(fake, f"http://127.0.0.1:{port}/telegram", users, echo=url is None)
     rss = RssSampler(procs)
     me = psutil.Process()
@@ -177,7 +183,9 @@ async def run_target(name: str, url: str | None, workers: int, args: argparse.Na
         cpu0 = sum(me.cpu_times()[:2])
         peak = await load.closed(args.concurrency, args.seconds)
         gen_cpu = (sum(me.cpu_times()[:2]) - cpu0) / args.seconds
+        log(f"{name}: peak done")
         steady = await load.open(0.8 * peak["rate"], args.seconds) if url else None
+        log(f"{name}: 80 % done")
     finally:
         mb = await rss.stop()
         for proc in procs:
@@ -187,24 +195,32 @@ async def run_target(name: str, url: str | None, workers: int, args: argparse.Na
                 proc.wait(15)
         await load.close()
         await fake.close()
+        log(f"{name}: stopped")
     return {"name": name, "peak": peak, "steady": steady, "rss_mb": mb, "gen_cpu": gen_cpu}
 
 
+def log(line: str) -> None:
+    print(f"  {time.strftime('%H:%M:%S')} {line}", file=sys.stderr, flush=True)
+
+
 def targets(args: argparse.Namespace) -> list[tuple[str, str | None, int]]:
-    out: list[tuple[str, str | None, int]] = [("echo bot (aiogram, no DB)", None, 1)]
+    out: list[tuple[str, str | None, int]] = []
+    if "echo" in args.targets:
+        out.append(("echo bot (aiogram, no DB)", None, 1))
     sqlite = Path(tempfile.mkdtemp(prefix="cdsbot-tp-")) / "tp.sqlite3"
-    out.append(("SQLite, 1 worker", f"sqlite+aiosqlite:///{sqlite}", 1))
-    if args.pg:
+    if "sqlite" in args.targets:
+        out.append(("SQLite, 1 worker", f"sqlite+aiosqlite:///{sqlite}", 1))
+    if args.pg and "pg" in args.targets:
         out += [(f"PostgreSQL, {n} worker(s)", args.pg, n) for n in args.workers]
     return out
 
 
 def table(results: list[dict]) -> str:
-    echo = results[0]["peak"]["rate"]
+    echo = results[0]["peak"]["rate"] if results[0]["steady"] is None else 0
     lines = [
         "| target | peak upd/s (% of echo) | p50 / p99 ms at peak | offered → done upd/s "
-        "| p50 / p99 ms at 80 % | errors | max worker RSS MB |",
-        "|---|---|---|---|---|---|---|",
+        "| p50 / p99 ms at 80 % | errors | max worker RSS MB | load generator CPU |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         p, s = r["peak"], r["steady"]
@@ -217,8 +233,9 @@ def table(results: list[dict]) -> str:
             p["errors"] + p["failed_sessions"] + (s["errors"] + s["failed_sessions"] if s else 0)
         )
         lines.append(
-            f"| {r['name']} | {p['rate']:.0f} ({100 * p['rate'] / echo:.0f} %) | "
-            f"{p['p50']:.0f} / {p['p99']:.0f} | {at80} | {errs} | {r['rss_mb']:.0f} |"
+            f"| {r['name']} | {p['rate']:.0f} ({100 * p['rate'] / (echo or p['rate']):.0f} %) | "
+            f"{p['p50']:.0f} / {p['p99']:.0f} | {at80} | {errs} | {r['rss_mb']:.0f} | "
+            f"{100 * r['gen_cpu']:.0f} % |"
         )
     return "\n".join(lines)
 
@@ -230,6 +247,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--targets", nargs="+", default=["echo", "sqlite", "pg"])
     return parser.parse_args(argv)
 
 
@@ -238,7 +256,7 @@ async def run(args: argparse.Namespace) -> list[dict]:
     for name, url, workers in targets(args):
         started = time.perf_counter()
         results.append(await run_target(name, url, workers, args))
-        print(f"  {name}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        log(f"{name}: {time.perf_counter() - started:.0f} s")
     return results
 
 
