@@ -180,9 +180,11 @@ async def run_target(name: str, url: str | None, workers: int, args: argparse.Na
     me = psutil.Process()
     try:
         await load.closed(args.concurrency, args.warmup)
-        cpu0 = sum(me.cpu_times()[:2])
+        cpu0, bot0 = sum(me.cpu_times()[:2]), bot_cpu(procs)
         peak = await load.closed(args.concurrency, args.seconds)
         gen_cpu = (sum(me.cpu_times()[:2]) - cpu0) / args.seconds
+        # CPU seconds the bot's processes spent per update at peak (all workers together).
+        peak["cpu_ms"] = 1000 * (bot_cpu(procs) - bot0) / max(peak["updates"], 1)
         log(f"{name}: peak done")
         steady = await load.open(0.8 * peak["rate"], args.seconds) if url else None
         log(f"{name}: 80 % done")
@@ -197,6 +199,14 @@ async def run_target(name: str, url: str | None, workers: int, args: argparse.Na
         await fake.close()
         log(f"{name}: stopped")
     return {"name": name, "peak": peak, "steady": steady, "rss_mb": mb, "gen_cpu": gen_cpu}
+
+
+def bot_cpu(procs: list[psutil.Popen]) -> float:
+    total = 0.0
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            total += sum(proc.cpu_times()[:2])
+    return total
 
 
 def log(line: str) -> None:
@@ -219,8 +229,9 @@ def table(results: list[dict]) -> str:
     echo = results[0]["peak"]["rate"] if results[0]["steady"] is None else 0
     lines = [
         "| target | peak upd/s (% of echo) | p50 / p99 ms at peak | offered → done upd/s "
-        "| p50 / p99 ms at 80 % | errors | max worker RSS MB | load generator CPU |",
-        "|---|---|---|---|---|---|---|---|",
+        "| p50 / p99 ms at 80 % | errors | max worker RSS MB | bot CPU ms/update "
+        "| load generator CPU |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         p, s = r["peak"], r["steady"]
@@ -235,7 +246,7 @@ def table(results: list[dict]) -> str:
         lines.append(
             f"| {r['name']} | {p['rate']:.0f} ({100 * p['rate'] / (echo or p['rate']):.0f} %) | "
             f"{p['p50']:.0f} / {p['p99']:.0f} | {at80} | {errs} | {r['rss_mb']:.0f} | "
-            f"{100 * r['gen_cpu']:.0f} % |"
+            f"{p['cpu_ms']:.1f} | {100 * r['gen_cpu']:.0f} % |"
         )
     return "\n".join(lines)
 
