@@ -19,6 +19,11 @@ def make_engine(url: str, **kwargs) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # One connection, handed out in turn: SQLite writes one transaction at a time anyway,
+        # and queueing in the pool is fair where SQLite's busy-wait retries are not (p99 of
+        # seconds under load with several connections; docs/benchmarks.md).
+        kwargs.setdefault("pool_size", 1)
+        kwargs.setdefault("max_overflow", 0)
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
 
         @event.listens_for(engine.sync_engine, "connect")

@@ -22,5 +22,6 @@ async def health(request: web.Request) -> web.Response:
 async def start_web(web_app: web.Application, host: str, port: int) -> web.AppRunner:
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, host, port).start()
+    # reuse_port: several `cdsbot run` workers share one port; the kernel spreads connections.
+    await web.TCPSite(runner, host, port, reuse_port=True).start()
     return runner

@@ -16,13 +16,20 @@ from handlers.context import Context
 from handlers.digests.progress import progress_text
 from handlers.messages import Choice, Reply, Result, State, done, keep
 from handlers.registry import command, step
-from handlers.reports.chart import chart_reply
 from locales import N_
 from models.commune import Village
 from models.indicator import Indicator
 from models.keys import fold
 from models.member import Role
 from models.progress import progress
+
+
+async def chart_reply(ctx: Context, **kw) -> Reply:
+    # matplotlib (with numpy and PIL) costs ~45 MB per worker: loaded on the first chart only.
+    from handlers.reports.chart import chart_reply as draw  # noqa: PLC0415
+
+    return await draw(ctx, **kw)
+
 
 CHART_WORDS = ("bieu do", "bieudo", "chart")
 

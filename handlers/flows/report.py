@@ -15,7 +15,6 @@ from sqlalchemy import select
 from handlers.context import Context
 from handlers.messages import Document, Reply, Result, done, keep
 from handlers.registry import command
-from handlers.reports.excel import build_workbook, save
 from handlers.reports.period import Period, parse_period
 from locales import N_
 from models.audit import audit
@@ -81,6 +80,9 @@ async def export_report(ctx: Context, args: str) -> Result:
 
 
 async def _write(ctx: Context, period: Period, village_id: int | None):
+    # openpyxl is loaded on the first report only: most workers never build one.
+    from handlers.reports.excel import build_workbook, save  # noqa: PLC0415
+
     member = ctx.member
     since, until = local_start(period.start, ctx.tz), local_start(period.end, ctx.tz)
     until = min(until, ctx.now)
