@@ -123,7 +123,7 @@ class ZaloChannel:
             return web.json_response({"ok": False}, status=401)
         try:
             body = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, bad UTF-8, or nested past the limit
             return web.json_response({"ok": False}, status=400)
         update = adapter.unwrap(body)
         if update is not None:
