@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from urllib.parse import urlsplit
+
 import aiohttp
 import pytest
 
@@ -15,6 +18,11 @@ from tests.fakes.zalo_api import FakeZaloApi
 from tests.fakes.zalo_harness import start_env
 
 TG_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def URL_PARTS(url: str) -> tuple[str, int, str]:  # noqa: N802 - reads like a constant helper
+    parts = urlsplit(url)
+    return parts.hostname, parts.port, parts.path
 
 
 @pytest.fixture
@@ -73,6 +81,25 @@ async def test_webhook_needs_the_right_secret(routes, platform):
                 assert r.status == 401, (given, r.status)
         async with http.post(url, json={"update_id": 1}, headers={header: secret}) as r:
             assert r.status == 200
+
+
+@pytest.mark.parametrize("platform", ["telegram", "zalo"])
+async def test_raw_non_utf8_secret_bytes_get_401_not_500(routes, platform):
+    # An HTTP client would not send these; a raw socket can, and the header arrives as
+    # surrogates that a plain str.encode() or str compare_digest turns into a 500.
+    url, header, _ = routes[platform]
+    host, port, path = URL_PARTS(url)
+    reader, writer = await asyncio.open_connection(host, port)
+    body = b'{"update_id": 1}'
+    writer.write(
+        f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n".encode()
+        + header.encode() + b": \xff\xfe\x80secret\r\n\r\n" + body
+    )  # fmt: skip
+    await writer.drain()
+    status_line = await reader.readline()
+    writer.close()
+    assert status_line.split()[1] == b"401", status_line
 
 
 @pytest.mark.parametrize("platform", ["telegram", "zalo"])

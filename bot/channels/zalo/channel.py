@@ -119,7 +119,8 @@ class ZaloChannel:
     # -- receiving --------------------------------------------------------------------------
     async def webhook(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+        # surrogateescape: raw non-UTF-8 header bytes arrive as surrogates; .encode() would 500.
+        if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"), self.secret.encode()):
             return web.json_response({"ok": False}, status=401)
         try:
             body = await request.json()
