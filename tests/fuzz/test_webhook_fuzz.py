@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.channels.zalo.channel import SECRET_HEADER
-from models import Conversion, Household, Member, Visit
+from models import Conversation, Conversion, Household, Member, Visit
 from tests.fakes.telegram_harness import SECRET as TG_SECRET
 from tests.fakes.telegram_harness import running
 from tests.fakes.zalo_api import FakeZaloApi
@@ -112,6 +112,9 @@ class Hooks:
         self.zfake = run(FakeZaloApi().start())
         self.zalo = run(start_env(self.zfake, fuzz.pipeline, mode="webhook"))
         self.http = run(self._session())
+        # Someone halfway through joining on each app: garbage must not move their step.
+        for channel in ("telegram", "zalo"):
+            fuzz.send("1", "/start", channel=channel)
 
     @staticmethod
     async def _session() -> aiohttp.ClientSession:
@@ -141,6 +144,16 @@ class Hooks:
         return tuple(
             self.fuzz.query(lambda t=t: select(func.count()).select_from(t))[0][0]
             for t in (Member, Household, Visit, Conversion)
+        )
+
+    def steps(self) -> list:
+        """Every chat's conversation step and version: refused input must leave them alone."""
+        c = Conversation
+        return sorted(
+            map(
+                tuple,
+                self.fuzz.query(lambda: select(c.channel, c.chat_id, c.flow, c.step, c.version)),
+            )
         )
 
     def close(self) -> None:
@@ -188,9 +201,10 @@ def test_zalo_webhook_survives_malformed_updates(hooks, update):
 @FUZZ
 @given(platform=st.sampled_from(["telegram", "zalo"]), body=RAW, content_type=CONTENT_TYPES)
 def test_webhooks_survive_non_json_and_wrong_content_types(hooks, platform, body, content_type):
-    before = hooks.counts()
+    before, steps = hooks.counts(), hooks.steps()
     status = hooks.post(platform, body, content_type=content_type)
     assert_harmless(hooks, status, before)
+    assert hooks.steps() == steps and steps
 
 
 @FUZZ
@@ -203,7 +217,10 @@ def test_a_wrong_secret_is_refused_whatever_it_contains(hooks, platform, secret)
     right = TG_SECRET if platform == "telegram" else hooks.zalo.bot().webhook_secret
     if secret.strip() == right:
         return
-    before = hooks.counts()
-    status = hooks.post(platform, as_body({"update_id": 1}), secret=secret)
+    before, steps = hooks.counts(), hooks.steps()
+    update = {"update_id": 1, "message": {"message_id": 1, "date": 1, "text": "/start",
+              "chat": {"id": 1, "type": "private"}, "from": {"id": 1, "is_bot": False}}}  # fmt: skip
+    status = hooks.post(platform, as_body(update), secret=secret)
     assert status in (401, 403), status
     assert_harmless(hooks, status, before)
+    assert hooks.steps() == steps and steps
