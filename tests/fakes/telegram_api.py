@@ -88,6 +88,7 @@ class FakeTelegram:
     limits: Limits = field(default_factory=Limits)
     failures: list[Failure] = field(default_factory=list)
     stalls: list[tuple[str | None, float]] = field(default_factory=list)
+    drops: list[str | None] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._pending: list[dict] = []
@@ -131,6 +132,12 @@ class FakeTelegram:
         params = await _params(request)
         call = Call(method, params, time.monotonic())
         self.calls.append(call)
+        dropped = next((d for d in self.drops if d in (None, method)), False)
+        if dropped is not False:
+            # The connection dies before Telegram did anything: no answer at all.
+            self.drops.remove(dropped)
+            request.transport.close()
+            return web.Response()
         stall = next((st for st in self.stalls if st[0] in (None, method)), None)
         if stall is not None:
             self.stalls.remove(stall)
@@ -203,6 +210,10 @@ class FakeTelegram:
     def stall(self, method: str | None, seconds: float) -> None:
         """The next call of `method` answers only after `seconds` (times out a patient client)."""
         self.stalls.append((method, seconds))
+
+    def drop(self, method: str | None, times: int = 1) -> None:
+        """The next `times` calls of `method` lose their connection before any answer."""
+        self.drops.extend([method] * times)
 
     def count(self, chat_id: str | int | None = None) -> int:
         """Successful sends, overall or to one chat."""

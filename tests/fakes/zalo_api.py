@@ -46,6 +46,8 @@ class FakeBot:
     calls: dict[str, int] = field(default_factory=dict)
     # Status codes to answer the next send calls with (429, 500, …), in order.
     failures: list[int] = field(default_factory=list)
+    # The next `drops` send calls lose their connection before any answer.
+    drops: int = 0
     webhook_url: str = ""
     webhook_secret: str = ""
     # The next update handed out by getUpdates is handed out once more (Zalo replays).
@@ -102,6 +104,10 @@ class FakeZaloApi:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
         bot.calls[method] = bot.calls.get(method, 0) + 1
+        if bot.drops and method.startswith("send") and method != "sendChatAction":
+            bot.drops -= 1
+            request.transport.close()
+            return web.Response()
         try:
             payload = await request.json()
         except ValueError:

@@ -22,7 +22,6 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -31,6 +30,7 @@ from bot.channels.telegram import render
 from bot.channels.telegram.adapter import CAPS, CHANNEL, make_router
 from bot.channels.telegram.menu import set_commands
 from bot.channels.telegram.retry import RETRYING, RetryMiddleware
+from bot.channels.telegram.webhook import GuardedRequestHandler
 from bot.pipeline import Pipeline
 from handlers.messages import Reply
 from models.channels import mark_unreachable
@@ -107,7 +107,7 @@ class TelegramChannel:
             return
         # Not in the background: Telegram gets its 200 only once the message is committed,
         # so a crash mid-turn means a redelivery, which the pipeline's dedupe absorbs.
-        SimpleRequestHandler(
+        GuardedRequestHandler(
             self.dp, self.bot, handle_in_background=False, secret_token=self.webhook_secret
         ).register(web_app, path=WEBHOOK_PATH)
 

@@ -119,11 +119,12 @@ class ZaloChannel:
     # -- receiving --------------------------------------------------------------------------
     async def webhook(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+        # surrogateescape: raw non-UTF-8 header bytes arrive as surrogates; .encode() would 500.
+        if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"), self.secret.encode()):
             return web.json_response({"ok": False}, status=401)
         try:
             body = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, bad UTF-8, or nested past the limit
             return web.json_response({"ok": False}, status=400)
         update = adapter.unwrap(body)
         if update is not None:
