@@ -122,6 +122,7 @@ class Sender:
         lease: timedelta = timedelta(seconds=60),
         poll: float = 1.0,
         concurrency: int = 8,
+        active: Callable[[], bool] = lambda: True,
     ) -> None:
         self.sessionmaker, self.channels, self.clock = sessionmaker, channels, clock
         limits = limits or {}
@@ -131,6 +132,9 @@ class Sender:
             for name in channels
         }  # fmt: skip
         self.lease, self.poll = lease, poll
+        # Only one worker sends pushes (the scheduler's leader, see bot/background.py): the
+        # platform limits are per bot, so one sender keeps them exactly, per chat included.
+        self.active = active
         self.slots = asyncio.Semaphore(concurrency)
         self.tasks: set[asyncio.Task] = set()
         # Chats that just answered "blocked": rows already claimed for them are not sent. The
@@ -141,7 +145,7 @@ class Sender:
         """Poll and drain until `stop` is set; other processes' rows are seen within `poll`."""
         while not stop.is_set():
             try:
-                handled = await self.drain_once()
+                handled = await self.drain_once() if self.active() else 0
             except Exception:
                 log.exception("outbox: drain failed")
                 handled = 0
