@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from bot.channels.telegram import TelegramChannel
 from bot.db import make_engine, make_sessionmaker
-from bot.outbox import ChannelLimits, Limit, Sender
+from bot.outbox import TELEGRAM_LIMITS, ChannelLimits, Limit, Sender
 from models import outbox_queue as oq
 from models.base import utcnow
 
@@ -34,7 +34,7 @@ async def drain(db_url: str, api_base: str, rate: int, lease: float) -> None:
     engine = make_engine(db_url)
     sessionmaker = make_sessionmaker(engine)
     channel = TelegramChannel(SendOnly(), sessionmaker, token=TOKEN, api_base=api_base)
-    limits = ChannelLimits(Limit(rate, 1.05), Limit(1, 1.0), Limit(20, 60.0))
+    limits = ChannelLimits(Limit(rate, 1.05), TELEGRAM_LIMITS.per_chat, TELEGRAM_LIMITS.per_group)
     sender = Sender(
         sessionmaker, {"telegram": channel}, limits={"telegram": limits},
         lease=timedelta(seconds=lease), poll=0.2,
