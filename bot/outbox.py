@@ -42,8 +42,7 @@ class ChannelLimits:
 
 
 # Telegram's published limits; every window is stretched 5% so that network jitter (one request
-# a few milliseconds slower than the next) never lets the server see one too many in its window
-# — the fake Telegram server's per-chat counter caught exactly that with a 1,0 s window.
+# a few milliseconds slower than the next) never lets the server see one too many in its window.
 TELEGRAM_LIMITS = ChannelLimits(Limit(30, 1.05), Limit(1, 1.05), Limit(20, 63.0))
 
 
@@ -100,7 +99,8 @@ class Pacer:
 
     def chat_windows(self, chat_id: str) -> list[Window]:
         """The chat's windows: 1 a second in any chat, and for a group also 20 a minute (the
-        fake Telegram server refused a group's second message within a second: both apply)."""
+        fake Telegram server refused a group's second message within a second when only the
+        group window applied: both limits hold for groups)."""
         group = chat_id.startswith("-")  # Telegram groups have negative ids
         wanted = [(chat_id, self.limits.per_chat)]
         if group:
