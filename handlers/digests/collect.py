@@ -3,7 +3,7 @@ gets. `BUILDERS[job]` is what the scheduler and `cdsbot jobs run` call."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -74,21 +74,24 @@ async def morning(jc: JobContext) -> list[Outgoing]:
         jc.session, commune_id=jc.commune_id, roles=(Role.VOLUNTEER.value,), reminders_only=True
     )
     by_village = await _village_progress(jc)
+    due: Counter[int] = Counter()
+    for village_id in {r.village_id for r in people if r.village_id}:
+        rows = await revisits_due(jc.session, today=jc.day, village_id=village_id)
+        due.update(row.member_id for row in rows)
     out = []
     for r in people:
-        due = await revisits_due(jc.session, today=jc.day, member_id=r.member_id)
         reply = team_push.morning_text(
             Translator(r.locale),
             name=r.name.split()[-1],
             rows=by_village.get(r.village_id, []) if r.village_id else [],
-            revisits=len(due),
+            revisits=due[r.member_id],
         )
         out.append(_out(r, reply))
     return out
 
 
 async def leaderboard(jc: JobContext) -> list[Outgoing]:
-    """The /bangxephang text of the day: the village group when linked (one message), else
+    """The /bangxephang text (this week): the village group when linked (one message), else
     each member of the village. Never household data."""
     team = await q.recipients(jc.session, commune_id=jc.commune_id, roles=q.TEAM)
     ranked_villages = await village_ranking(
