@@ -50,6 +50,10 @@ def zalo_limits(per_second: int = 10, per_chat_per_second: int = 1) -> ChannelLi
     return ChannelLimits(Limit(per_second, 1.05), Limit(per_chat_per_second, 1.05))
 
 
+# Seconds without a 429 after which a slowed-down window is back to its configured pace.
+RECOVER = 60.0
+
+
 class Window:
     """At most `count` sends in any `period` seconds (sliding window of send times)."""
 
@@ -64,9 +68,13 @@ class Window:
         self.tat = 0.0
         self.times: deque[float] = deque()
         self.paused_until = 0.0
+        self.slowed_at: float | None = None
 
     def wait(self, now: float, n: int = 1) -> float:
         """Seconds until `n` more sends fit."""
+        if self.slowed_at is not None and now - self.slowed_at > RECOVER:
+            self._set_period(self.base_period)
+            self.slowed_at = None
         while self.times and self.times[0] <= now - self.limit.period:
             self.times.popleft()
         n = min(n, self.limit.count)
@@ -76,9 +84,14 @@ class Window:
             wait = max(wait, self.tat - 2 * self.gap - now)
         return max(wait, self.paused_until - now, 0.0)
 
-    def slow_down(self, factor: float = 1.03, most: float = 1.2) -> None:
-        """After a 429: the platform counts stricter than we pace, so pace a little slower."""
-        period = min(self.limit.period * factor, self.base_period * most)
+    def slow_down(self, now: float, factor: float = 1.03, most: float = 1.2) -> None:
+        """After a 429: the platform counts stricter than we pace, so pace a little slower —
+        for RECOVER seconds only: a 429 caused by a stall (the machine busy, paced requests
+        arriving bunched) must not cost the rest of a 20.000-message fan-out 3 % each."""
+        self._set_period(min(self.limit.period * factor, self.base_period * most))
+        self.slowed_at = now
+
+    def _set_period(self, period: float) -> None:
         self.limit = Limit(self.limit.count, period)
         if self.gap:
             self.gap = period / self.limit.count
@@ -241,7 +254,7 @@ class Sender:
             # 429: the whole bot must wait, not only this chat.
             overall = self.pacers[row.channel].overall
             if overall.paused_until < time.monotonic():  # once per 429 burst
-                overall.slow_down()
+                overall.slow_down(time.monotonic())
             overall.paused_until = time.monotonic() + d.retry_after
             log.warning("outbox: %s asked to wait %.1fs", row.channel, d.retry_after)
             await self._release(row, d.retry_after)
