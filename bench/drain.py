@@ -1,7 +1,9 @@
-"""A sender process: drains a database's outbox into a sink until nothing is left.
+"""A sender process: drains a database's outbox through the real Telegram channel until nothing
+is left.
 
-`python -m bench.drain DB_URL SINK_URL [--rate 30] [--lease 2]` — used by the fan-out
-benchmark and the kill test (which `kill -9`s it mid-way and starts it again).
+`python -m bench.drain DB_URL API_BASE [--rate 30] [--lease 2]` — used by the
+fan-out benchmark and the kill test (which `kill -9`s it mid-way and starts it again); API_BASE
+is the fake Telegram server's address (tests/fakes/telegram_api.py).
 """
 
 from __future__ import annotations
@@ -10,21 +12,32 @@ import argparse
 import asyncio
 from datetime import timedelta
 
-from bench.sink import SinkChannel
+from bot.channels.telegram import TelegramChannel
 from bot.db import make_engine, make_sessionmaker
-from bot.outbox import ChannelLimits, Limit, Sender
+from bot.outbox import TELEGRAM_LIMITS, ChannelLimits, Limit, Sender
 from models import outbox_queue as oq
+from models.base import utcnow
+
+TOKEN = "123456:TEST-token"  # the fake server's token
 
 
-async def drain(db_url: str, sink_url: str, rate: int, lease: float) -> None:
+class SendOnly:
+    """The channel needs a pipeline for incoming updates; this process only sends."""
+
+    clock = staticmethod(utcnow)
+
+    async def process(self, incoming, caps):  # noqa: ANN001, ANN201
+        raise RuntimeError("bench.drain receives no updates")
+
+
+async def drain(db_url: str, api_base: str, rate: int, lease: float) -> None:
     engine = make_engine(db_url)
     sessionmaker = make_sessionmaker(engine)
-    channel = SinkChannel(sink_url)
-    await channel.start()
-    limits = {"telegram": ChannelLimits(Limit(rate, 1.05), Limit(1, 1.0), Limit(20, 60.0))}
+    channel = TelegramChannel(SendOnly(), sessionmaker, token=TOKEN, api_base=api_base)
+    limits = ChannelLimits(Limit(rate, 1.05), TELEGRAM_LIMITS.per_chat, TELEGRAM_LIMITS.per_group)
     sender = Sender(
-        sessionmaker, {"telegram": channel}, limits=limits, lease=timedelta(seconds=lease),
-        poll=0.2,
+        sessionmaker, {"telegram": channel}, limits={"telegram": limits},
+        lease=timedelta(seconds=lease), poll=0.2,
     )  # fmt: skip
     try:
         while True:
@@ -34,18 +47,18 @@ async def drain(db_url: str, sink_url: str, rate: int, lease: float) -> None:
                     break
             await asyncio.sleep(0.2)
     finally:
-        await channel.stop()
+        await channel.bot.session.close()
         await engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("db_url")
-    parser.add_argument("sink_url")
+    parser.add_argument("api_base")
     parser.add_argument("--rate", type=int, default=30)
     parser.add_argument("--lease", type=float, default=60)
     args = parser.parse_args(argv)
-    asyncio.run(drain(args.db_url, args.sink_url, args.rate, args.lease))
+    asyncio.run(drain(args.db_url, args.api_base, args.rate, args.lease))
 
 
 if __name__ == "__main__":

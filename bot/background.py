@@ -54,18 +54,21 @@ def by_name(channels: list[Channel]) -> dict[str, Channel]:
 
 
 def start_background(app: App, channels: list[Channel]) -> Background:
-    """Every worker drains the outbox; the scheduler runs in whichever holds the lock."""
+    """The worker holding the scheduler lock runs the jobs and drains the outbox; every worker
+    answers users. One sender per deployment keeps each platform's per-bot limits exact."""
     settings = app.settings
     limits = {
         "telegram": TELEGRAM_LIMITS,
         "zalo": zalo_limits(settings.zalo_send_per_second),
     }
-    sender = Sender(app.sessionmaker, by_name(channels), limits=limits)
     scheduler = JobScheduler(
         app.sessionmaker,
         app.engine,
         tz=settings.tz,
         grace=timedelta(hours=settings.job_grace_hours),
+    )
+    sender = Sender(
+        app.sessionmaker, by_name(channels), limits=limits, active=lambda: scheduler.leading
     )
     background = Background(sender, scheduler)
     scheduler.start()

@@ -1,4 +1,4 @@
-"""Job schedules in commune settings, who receives pushes, and the day's activity counts."""
+"""Job schedules in commune settings, who receives pushes, a period's conversions by village."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from models.conversation import Conversation
 from models.conversion import Conversion
 from models.indicator import Indicator
 from models.member import ChannelAccount, Member, Role
-from models.visit import Visit
 
 # Each job's default rule; a commune overrides "time", "days" or "off" in settings["schedule"].
 JOB_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -171,29 +170,6 @@ async def villages(session: AsyncSession, *, commune_id: int) -> list[VillageRow
         VillageRow(v.id, v.name, v.group_channel, v.group_chat_id)
         for v in (await session.execute(stmt)).scalars()
     ]
-
-
-async def visits_by_member(
-    session: AsyncSession, *, commune_id: int, start: datetime, end: datetime
-) -> dict[int, int]:
-    """Visits logged per member with `start <= at < end` (a local day as a UTC range)."""
-    stmt = (
-        select(Visit.member_id, func.count())
-        .where(Visit.commune_id == commune_id, Visit.at >= start, Visit.at < end)
-        .group_by(Visit.member_id)
-    )
-    return dict((await session.execute(stmt)).all())
-
-
-async def conversions_by_member(
-    session: AsyncSession, *, commune_id: int, start: datetime, end: datetime
-) -> dict[int, int]:
-    stmt = (
-        select(Conversion.member_id, func.count())
-        .where(Conversion.commune_id == commune_id, Conversion.at >= start, Conversion.at < end)
-        .group_by(Conversion.member_id)
-    )
-    return dict((await session.execute(stmt)).all())
 
 
 async def conversions_by_village(

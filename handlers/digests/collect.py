@@ -3,6 +3,7 @@ gets. `BUILDERS[job]` is what the scheduler and `cdsbot jobs run` call."""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -11,11 +12,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.digests import official_push, team_push
+from handlers.digests.leaderboard import leaderboard_text
 from handlers.digests.outgoing import Outgoing
+from handlers.digests.progress import behind_pace
+from handlers.messages import Reply
 from locales import Translator
 from models import schedule as q
+from models.activity import day_start, revisits_due, tally, team_activity
 from models.commune import Commune
+from models.leaderboard import Period, member_ranking, village_ranking
 from models.member import Role
+from models.progress import ProgressRow, progress
 
 
 @dataclass(frozen=True)
@@ -40,111 +47,110 @@ def _out(r: q.Recipient, reply, tag: str = "") -> Outgoing:
 
 async def nudge(jc: JobContext) -> list[Outgoing]:
     """Volunteers and leaders with reminders on who logged no visit on the local day."""
-    start, end = jc.utc_range(jc.day)
-    logged = await q.visits_by_member(jc.session, commune_id=jc.commune_id, start=start, end=end)
+    start = day_start(jc.day, jc.tz)
+    logged = await tally(jc.session, since=start, until=start + timedelta(days=1))
     people = await q.recipients(
         jc.session, commune_id=jc.commune_id, roles=q.TEAM, reminders_only=True
     )
     return [
         _out(r, team_push.nudge_text(Translator(r.locale), name=r.name.split()[-1]))
         for r in people
-        if not logged.get(r.member_id)
+        if not (r.member_id in logged and logged[r.member_id].visits)
     ]
+
+
+async def _village_progress(jc: JobContext) -> dict[int | None, list[ProgressRow]]:
+    """The /tiendo rows of the commune, once per run, by village (None: the commune rows)."""
+    rows = await progress(jc.session, commune_id=jc.commune_id, today=jc.day, tz=jc.tz)
+    out: dict[int | None, list[ProgressRow]] = defaultdict(list)
+    for row in rows:
+        out[row.village_id].append(row)
+    return out
 
 
 async def morning(jc: JobContext) -> list[Outgoing]:
-    start, end = jc.utc_range(jc.day - timedelta(days=1))
-    visits = await q.visits_by_member(jc.session, commune_id=jc.commune_id, start=start, end=end)
+    """Each active volunteer: the village's progress and needed pace, their revisits due."""
     people = await q.recipients(
         jc.session, commune_id=jc.commune_id, roles=(Role.VOLUNTEER.value,), reminders_only=True
     )
-    team = await q.recipients(jc.session, commune_id=jc.commune_id, roles=q.TEAM)
-    per_village: dict[int | None, int] = {}
-    for m in team:
-        per_village[m.village_id] = per_village.get(m.village_id, 0) + visits.get(m.member_id, 0)
-    names = {v.id: v.name for v in await q.villages(jc.session, commune_id=jc.commune_id)}
-    return [
-        _out(
-            r,
-            team_push.morning_text(
-                Translator(r.locale),
-                name=r.name.split()[-1],
-                village=names.get(r.village_id),
-                yesterday=per_village.get(r.village_id, 0),
-            ),
+    by_village = await _village_progress(jc)
+    due: Counter[int] = Counter()
+    for village_id in {r.village_id for r in people if r.village_id}:
+        rows = await revisits_due(jc.session, today=jc.day, village_id=village_id)
+        due.update(row.member_id for row in rows)
+    out = []
+    for r in people:
+        reply = team_push.morning_text(
+            Translator(r.locale),
+            name=r.name.split()[-1],
+            rows=by_village.get(r.village_id, []) if r.village_id else [],
+            revisits=due[r.member_id],
         )
-        for r in people
-    ]
-
-
-async def _team_day(jc: JobContext) -> tuple[list[q.Recipient], dict[int, int], dict[int, int]]:
-    start, end = jc.utc_range(jc.day)
-    args = dict(commune_id=jc.commune_id, start=start, end=end)
-    visits = await q.visits_by_member(jc.session, **args)
-    conversions = await q.conversions_by_member(jc.session, **args)
-    team = await q.recipients(jc.session, commune_id=jc.commune_id, roles=q.TEAM)
-    return team, visits, conversions
+        out.append(_out(r, reply))
+    return out
 
 
 async def leaderboard(jc: JobContext) -> list[Outgoing]:
-    """The village group when linked (one message), else each member of the village."""
-    team, visits, conversions = await _team_day(jc)
-    commune = await jc.session.get(Commune, jc.commune_id)
-    points = commune.settings.get("points", {"visit": 1, "conversion": 3})
+    """The /bangxephang text (this week): the village group when linked (one message), else
+    each member of the village. Never household data."""
+    team = await q.recipients(jc.session, commune_id=jc.commune_id, roles=q.TEAM)
+    ranked_villages = await village_ranking(
+        jc.session, commune_id=jc.commune_id, today=jc.day, tz=jc.tz
+    )
     out: list[Outgoing] = []
     for village in await q.villages(jc.session, commune_id=jc.commune_id):
-        members = [m for m in team if m.village_id == village.id]
-        score = {
-            m.member_id: visits.get(m.member_id, 0) * points.get("visit", 1)
-            + conversions.get(m.member_id, 0) * points.get("conversion", 3)
-            for m in members
-        }
-        ranking = sorted(
-            ((m.name, score[m.member_id]) for m in members if score[m.member_id]),
-            key=lambda item: -item[1],
+        members = await member_ranking(
+            jc.session, village_id=village.id, period=Period.WEEK, today=jc.day, tz=jc.tz
         )
+
+        def text(lang: str, name: str = village.name, members=members) -> Reply:
+            t = Translator(lang)
+            body = leaderboard_text(
+                t, village_name=name, period=Period.WEEK, members=members, villages=ranked_villages
+            )
+            return Reply(body, lang=t.lang)
+
         if village.group_chat_id and village.group_channel:
-            reply = team_push.leaderboard_text(
-                Translator("vi"), village=village.name, ranking=ranking, day=jc.day
-            )
-            out.append(Outgoing(village.group_channel, "", village.group_chat_id, reply))
+            out.append(Outgoing(village.group_channel, "", village.group_chat_id, text("vi")))
             continue
-        for m in members:
-            reply = team_push.leaderboard_text(
-                Translator(m.locale), village=village.name, ranking=ranking, day=jc.day
-            )
-            out.append(_out(m, reply))
+        out += [_out(m, text(m.locale)) for m in team if m.village_id == village.id]
     return out
 
 
 async def leader_summary(jc: JobContext) -> list[Outgoing]:
-    team, visits, conversions = await _team_day(jc)
+    """Each leader: the /doi rows of today, who logged nothing, the village against target."""
+    leaders = await q.recipients(jc.session, commune_id=jc.commune_id, roles=q.LEADERS)
     names = {v.id: v.name for v in await q.villages(jc.session, commune_id=jc.commune_id)}
+    by_village = await _village_progress(jc)
+    start, end = jc.utc_range(jc.day)
     out = []
-    for leader in (m for m in team if m.role == Role.LEADER.value):
-        members = [m for m in team if m.village_id == leader.village_id]
-        rows = [
-            (m.name, visits.get(m.member_id, 0), conversions.get(m.member_id, 0))
-            for m in members
-            if visits.get(m.member_id) or conversions.get(m.member_id)
-        ]
-        rows.sort(key=lambda row: (-row[1], row[0]))
-        idle = [m.name for m in members if not visits.get(m.member_id)]
+    for leader in leaders:
+        if leader.village_id is None:
+            continue
+        t = Translator(leader.locale)
+        rows = await team_activity(jc.session, village_id=leader.village_id, day=jc.day, tz=jc.tz)
+        per_indicator = await q.conversions_by_village(
+            jc.session, commune_id=jc.commune_id, start=start, end=end, lang=t.lang
+        )
+        village = names.get(leader.village_id, "")
         reply = team_push.leader_summary_text(
-            Translator(leader.locale),
-            village=names.get(leader.village_id, ""),
+            t,
+            village=village,
             day=jc.day,
             rows=rows,
-            idle=idle,
+            per_indicator=per_indicator.get(village, {}),
+            progress=by_village.get(leader.village_id, []),
         )
         out.append(_out(leader, reply))
     return out
 
 
 async def weekly_digest(jc: JobContext) -> list[Outgoing]:
-    """Monday: the seven days before the scheduled day."""
+    """Monday: the seven days before the scheduled day, and the villages behind pace."""
     first = jc.day - timedelta(days=7)
     start, end = jc.utc_range(first, 7)
+    rows = await progress(jc.session, commune_id=jc.commune_id, today=jc.day, tz=jc.tz)
+    behind = [r for r in rows if r.village_id is not None and behind_pace(r)]
     out = []
     for r in await q.recipients(jc.session, commune_id=jc.commune_id, roles=q.OFFICIALS):
         t = Translator(r.locale)
@@ -152,7 +158,7 @@ async def weekly_digest(jc: JobContext) -> list[Outgoing]:
             jc.session, commune_id=jc.commune_id, start=start, end=end, lang=t.lang
         )
         reply = official_push.weekly_digest_text(
-            t, start=first, end=jc.day - timedelta(days=1), by_village=by_village
+            t, start=first, end=jc.day - timedelta(days=1), by_village=by_village, behind=behind
         )
         out.append(_out(r, reply))
     return out

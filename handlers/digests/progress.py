@@ -154,3 +154,57 @@ def progress_text(
             lines.append(t._("By village:"))
             lines += village_lines(t, villages)
     return "\n".join(lines)
+
+
+def behind_pace(row: ProgressRow) -> bool:
+    """Not reached, and either past the deadline or converting slower than needed."""
+    if row.reached:
+        return False
+    return row.overdue or row.pace < (row.needed_per_day or 0)
+
+
+def village_status_line(t: Translator, row: ProgressRow) -> str:
+    """One line for a village and indicator against its target and pace (pushed summaries)."""
+    values = {
+        "indicator": row.short(t.lang),
+        "village": row.village_name or "",
+        "current": t.num(row.current),
+        "population": t.num(row.population),
+        "percent": percent_text(t, row),
+    }
+    head = t._("{indicator} {village}: {current}/{population} ({percent})", **values)
+    if row.reached:
+        return head + " · " + t._("Target reached ✅")
+    if row.overdue:
+        return head + " · " + t._("past the deadline {deadline}", deadline=t.date(row.deadline))
+    need = t._("{per_day} a day needed", per_day=t.num(row.needed_per_day or 0, 2))
+    pace = t._("last 7 days {pace} a day", pace=t.num(row.pace, 1))
+    return f"{head} · {need} · {pace}"
+
+
+def morning_line(t: Translator, row: ProgressRow) -> str:
+    """The village's progress on one indicator and what it needs today to stay on time."""
+    values = {
+        "village": row.village_name or "",
+        "indicator": row.short(t.lang),
+        "current": t.num(row.current),
+        "population": t.num(row.population),
+        "percent": percent_text(t, row),
+    }
+    if row.reached:
+        return t._("{village} — {indicator}: {current}/{population} ({percent}) ✅", **values)
+    if row.overdue:
+        return t._(
+            "{village} — {indicator}: {current}/{population} ({percent}), "
+            "past the deadline {deadline}.",
+            deadline=t.date(row.deadline),
+            **values,
+        )
+    return t._(
+        "{village} — {indicator}: {current}/{population} ({percent}), "
+        "{per_day} {unit} a day needed to reach the target by {deadline}.",
+        per_day=t.num(row.needed_per_day or 0, 2),
+        unit=t._(UNIT_WORDS.get(row.unit, N_("households"))),
+        deadline=t.date(row.deadline),
+        **values,
+    )

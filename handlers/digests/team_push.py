@@ -1,12 +1,15 @@
-"""Daily pushes to the village team: morning, nudge, leaderboard, leader summary (minimal
-texts until the shared progress and leaderboard builders replace their bodies)."""
+"""Daily pushes to the village team: morning, nudge, leader summary (the 20:00 leaderboard is
+the /bangxephang text, handlers/digests/leaderboard.py)."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from handlers.digests.progress import morning_line, village_status_line
 from handlers.messages import Reply
 from locales import Translator
+from models.activity import MemberActivity
+from models.progress import ProgressRow
 
 
 def nudge_text(t: Translator, *, name: str) -> Reply:
@@ -19,26 +22,12 @@ def nudge_text(t: Translator, *, name: str) -> Reply:
     return Reply(text, lang=t.lang)
 
 
-def morning_text(t: Translator, *, name: str, village: str | None, yesterday: int) -> Reply:
-    """07:00 to each active volunteer: the village's visits yesterday (pace comes with #5)."""
+def morning_text(t: Translator, *, name: str, rows: list[ProgressRow], revisits: int) -> Reply:
+    """07:00 to each active volunteer: the village's progress and needed pace, revisits due."""
     lines = [t._("Good morning {name} ☀️", name=name)]
-    if village:
-        lines.append(
-            t._("{village} logged {n} visits yesterday.", village=village, n=t.num(yesterday))
-        )
-    lines.append(t._("Type /ghinhan after each visit."))
-    return Reply("\n".join(lines), lang=t.lang)
-
-
-def leaderboard_text(
-    t: Translator, *, village: str, ranking: list[tuple[str, int]], day: date
-) -> Reply:
-    """20:00 the village ranking by points today (no household data: it may go to a group)."""
-    lines = [t._("🏆 {village} — {day}", village=village, day=t.date(day))]
-    if not ranking:
-        lines.append(t._("No visits logged yet today."))
-    for i, (name, points) in enumerate(ranking, 1):
-        lines.append(t._("{i}. {name} — {points} points", i=i, name=name, points=t.num(points)))
+    lines += [morning_line(t, row) for row in rows]
+    if revisits:
+        lines.append(t._("You have {n} households to revisit today: /henlai", n=t.num(revisits)))
     return Reply("\n".join(lines), lang=t.lang)
 
 
@@ -47,20 +36,33 @@ def leader_summary_text(
     *,
     village: str,
     day: date,
-    rows: list[tuple[str, int, int]],
-    idle: list[str],
+    rows: list[MemberActivity],
+    per_indicator: dict[str, int],
+    progress: list[ProgressRow],
 ) -> Reply:
-    """20:30 to each leader: visits and conversions by member, and who logged nothing."""
-    visits = sum(v for _, v, _ in rows)
-    conversions = sum(c for _, _, c in rows)
+    """20:30 to each leader: visits and conversions by member, who logged nothing, the village
+    against its target and pace."""
+    visits = sum(r.visits for r in rows)
+    conversions = sum(r.conversions for r in rows)
+    total = t._("Visits {v} · conversions {c}", v=t.num(visits), c=t.num(conversions))
+    if per_indicator:
+        total += " (" + ", ".join(f"{k} {t.num(n)}" for k, n in per_indicator.items()) + ")"
     lines = [
         t._("📋 Summary {day} — {village}", day=day.strftime("%d/%m"), village=village),
-        t._("Visits {v} · conversions {c}", v=t.num(visits), c=t.num(conversions)),
+        total,
     ]
-    for name, v, c in rows:
-        lines.append(
-            t._("• {name}: {v} visits, {c} conversions", name=name, v=t.num(v), c=t.num(c))
-        )
+    for r in rows:
+        if r.visits or r.conversions:
+            lines.append(
+                t._(
+                    "• {name}: {v} visits, {c} conversions",
+                    name=r.name,
+                    v=t.num(r.visits),
+                    c=t.num(r.conversions),
+                )
+            )
+    idle = [r.name for r in rows if not (r.visits or r.conversions)]
     if idle:
         lines.append(t._("Nothing logged: {names}", names=", ".join(idle)))
+    lines += [village_status_line(t, row) for row in progress]
     return Reply("\n".join(lines), lang=t.lang)

@@ -26,6 +26,7 @@ class Sent:
     chat_id: str
     text: str = ""
     photo: str | None = None
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -53,6 +54,16 @@ class FakeBot:
     # The next update handed out by getUpdates is handed out once more (Zalo replays).
     replay_next: bool = False
     poll_times: list[float] = field(default_factory=list)
+
+    def max_rate(self, window: float = 1.0, chat_id: str | None = None) -> int:
+        """The most messages accepted in any `window` seconds (sliding), overall or one chat."""
+        times = [s.at for s in self.sent if chat_id is None or s.chat_id == chat_id]
+        best, start = 0, 0
+        for end, t in enumerate(times):
+            while t - times[start] >= window:
+                start += 1
+            best = max(best, end - start + 1)
+        return best
 
 
 def _error(code: int, description: str) -> web.Response:

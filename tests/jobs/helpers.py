@@ -15,7 +15,7 @@ from models.commune import Village
 from models.household import Household
 from models.member import Member
 from models.outbox import OutboxMessage
-from models.visit import Visit
+from models.visit import Outcome, Visit
 
 
 @dataclass
@@ -72,8 +72,8 @@ async def member_id(sessionmaker, name: str) -> int:
         return await session.scalar(select(Member.id).where(Member.name == name))
 
 
-async def log_visit(sessionmaker, name: str, at) -> None:
-    """A visit row as the visit flow (#4) will write it."""
+async def log_visit(sessionmaker, name: str, at, *, revisit_on=None) -> None:
+    """A visit row as the visit flow (#4) will write it; with `revisit_on`, "come back later"."""
     async with sessionmaker() as session, session.begin():
         member = (await session.execute(select(Member).where(Member.name == name))).scalar_one()
         household = (
@@ -88,6 +88,8 @@ async def log_visit(sessionmaker, name: str, at) -> None:
                 village_id=household.village_id,
                 commune_id=household.commune_id,
                 at=at,
+                outcome=Outcome.LATER if revisit_on else Outcome.MET,
+                revisit_on=revisit_on,
             )
         )
 

@@ -1,6 +1,6 @@
 """Each job's recipients and text for the seeded demo commune, queued through the outbox."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from bot.jobs import run_now
 from models.outbox import OutboxMessage
@@ -78,52 +78,70 @@ async def test_member_on_two_apps_gets_it_on_the_app_used_last(
     assert chats == {"zl-lan"}
 
 
-async def test_morning_goes_to_each_active_volunteer_with_yesterdays_village_visits(
+async def test_morning_gives_each_volunteer_the_village_pace_and_their_revisits_due(
     sessionmaker, clock, demo, team
 ):
-    await log_visit(sessionmaker, "Trần Văn Hải", datetime(2026, 11, 24, 3, 0, tzinfo=UTC))
-    await log_visit(sessionmaker, "Lê Văn Nam", datetime(2026, 11, 24, 4, 0, tzinfo=UTC))
-    clock.set_local(2026, 11, 25, 7, 0)
+    for code in ("DIEN", "DIEN"):
+        await log_conversion(sessionmaker, "Trần Văn Hải", code, clock.now)
+    await log_visit(sessionmaker, "Nguyễn Thị Lan", clock.now, revisit_on=date(2026, 11, 26))
+    await log_visit(sessionmaker, "Nguyễn Thị Lan", clock.now, revisit_on=date(2026, 11, 28))
+    clock.set_local(2026, 11, 26, 7, 0)
     await run(sessionmaker, clock, demo, "morning")
     texts = by_chat(await outbox_rows(sessionmaker))
+    # Volunteers only; Thôn 1 electricity: 143 + 2 of 420, (294 − 145) / 91 days = 1,64 a day.
     assert set(texts) == {"tg-lan", "zl-hai"}
     assert texts["tg-lan"] == (
-        "Chào buổi sáng anh/chị Lan ☀️\nHôm qua Thôn 1 ghi được 2 lượt thăm.\n"
-        "Gõ /ghinhan sau mỗi lượt thăm nhé."
+        "Chào buổi sáng anh/chị Lan ☀️\n"
+        "Thôn 1 — Điện: 145/420 (34,5%), cần 1,64 mã KH/ngày để kịp mục tiêu trước 25/02/2027.\n"
+        "Thôn 1 — Nước: 95/380 (25,0%), cần 1,88 hộ/ngày để kịp mục tiêu trước 25/02/2027.\n"
+        "Hôm nay anh/chị có 1 hộ hẹn lại: /henlai"
     )
+    assert "hẹn lại" not in texts["zl-hai"]
 
 
-async def test_leaderboard_goes_to_each_member_or_once_to_the_linked_group(
+async def test_leaderboard_is_the_bangxephang_text_to_each_member_or_once_to_the_group(
     sessionmaker, clock, demo, team
 ):
     clock.set_local(2026, 11, 25, 20, 0)
     for _ in range(2):
         await log_visit(sessionmaker, "Trần Văn Hải", clock.now)
+    await log_conversion(sessionmaker, "Trần Văn Hải", "DIEN", clock.now)
     await log_visit(sessionmaker, "Nguyễn Thị Lan", clock.now)
     await run(sessionmaker, clock, demo, "leaderboard")
     texts = by_chat(await outbox_rows(sessionmaker))
     assert set(texts) == {"tg-lan", "zl-hai", "tg-nam"}
+    # 2 visits × 1 + 1 conversion × 3 = 5 points; villages by electricity percent.
     assert texts["tg-nam"] == (
-        "🏆 Thôn 1 — 25/11/2026\n1. Trần Văn Hải — 2 điểm\n2. Nguyễn Thị Lan — 1 điểm"
+        "🏆 Thôn 1 — tuần này\n1. Trần Văn Hải — 5 điểm\n2. Nguyễn Thị Lan — 1 điểm\n"
+        "Các thôn: Thôn 2 41,2% · Thôn 1 34,3% · Thôn 4 22,1% · Thôn 3 16,3%"
     )
+    await team["nam"].say("/bangxephang")
+    assert team["nam"].text == texts["tg-nam"]
     await link_group(sessionmaker, "-100200")
     clock.set_local(2026, 11, 26, 20, 0)
     await run(sessionmaker, clock, demo, "leaderboard")
     new = [r for r in await outbox_rows(sessionmaker) if "2026-11-26" in r.key]
     assert [(r.chat_id, r.member_id) for r in new] == [("-100200", None)]
-    assert by_chat(new)["-100200"].startswith("🏆 Thôn 1 — 26/11/2026\nHôm nay chưa có")
+    assert by_chat(new)["-100200"].startswith("🏆 Thôn 1 — tuần này\n1. Trần Văn Hải — 5 điểm\n")
 
 
-async def test_leader_summary_lists_visits_by_member_and_who_logged_nothing(
+async def test_leader_summary_is_the_doi_rows_who_logged_nothing_and_the_village_pace(
     sessionmaker, clock, demo, team
 ):
     clock.set_local(2026, 11, 25, 20, 30)
     await log_visit(sessionmaker, "Trần Văn Hải", clock.now)
+    await log_conversion(sessionmaker, "Trần Văn Hải", "DIEN", clock.now)
+    await log_conversion(sessionmaker, "Trần Văn Hải", "NUOC", clock.now)
+    await log_visit(sessionmaker, "Nguyễn Thị Lan", clock.now)
     await run(sessionmaker, clock, demo, "leader-summary")
     texts = by_chat(await outbox_rows(sessionmaker))
+    # Electricity 144/420; (294 − 144) / 92 days = 1,63 a day; 1 conversion on day 1 = 1,0.
     assert texts == {
-        "tg-nam": "📋 Tổng kết 25/11 — Thôn 1\nLượt thăm 1 · chuyển đổi 0\n"
-        "• Trần Văn Hải: 1 lượt, 0 chuyển đổi\nChưa ghi nhận: Nguyễn Thị Lan, Lê Văn Nam"
+        "tg-nam": "📋 Tổng kết 25/11 — Thôn 1\nLượt thăm 2 · chuyển đổi 2 (Điện 1, Nước 1)\n"
+        "• Trần Văn Hải: 1 lượt, 2 chuyển đổi\n• Nguyễn Thị Lan: 1 lượt, 0 chuyển đổi\n"
+        "Chưa ghi nhận: Lê Văn Nam\n"
+        "Điện Thôn 1: 144/420 (34,3%) · cần 1,63/ngày · 7 ngày qua 1,0/ngày\n"
+        "Nước Thôn 1: 96/380 (25,3%) · cần 1,85/ngày · 7 ngày qua 1,0/ngày"
     }
 
 
@@ -138,9 +156,16 @@ async def test_officials_get_the_weekly_digest_and_the_report_reminder(
     # Today's conversion belongs to next week's digest.
     await log_conversion(sessionmaker, "Trần Văn Hải", "DIEN", clock.now)
     await run(sessionmaker, clock, demo, "weekly-digest")
-    assert by_chat(await outbox_rows(sessionmaker)) == {
-        "tg-hoa": "📊 Tuần 23/11/2026 – 29/11/2026\nThôn 1: Điện 2 · Nước 1"
-    }
+    text = by_chat(await outbox_rows(sessionmaker))["tg-hoa"]
+    lines = text.split("\n")
+    assert lines[:3] == [
+        "📊 Tuần 23/11/2026 – 29/11/2026",
+        "Thôn 1: Điện 2 · Nước 1",
+        "Chậm tiến độ:",
+    ]
+    # 3 electricity conversions in the 6 days since the baseline: 0,5 a day; 148 in 87 days.
+    assert "Điện Thôn 1: 146/420 (34,8%) · cần 1,70/ngày · 7 ngày qua 0,5/ngày" in lines
+    assert len(lines) == 3 + 8  # every village is behind on both indicators
     clock.set_local(2026, 12, 10, 8, 0)
     await run(sessionmaker, clock, demo, "report-reminder")
     rows = [r for r in await outbox_rows(sessionmaker) if r.job == "report-reminder"]

@@ -192,3 +192,15 @@ async def test_zalo_pushes_stay_within_the_configured_rate(sessionmaker, clock, 
     await drain_all(sender, sessionmaker, clock)
     assert len(zalo.sent) == 12
     assert zalo.max_in_window(1.0) <= 5
+
+
+def test_a_429_slows_the_pace_for_a_minute_then_it_recovers():
+    from bot.outbox import RECOVER, Window
+
+    window = Window(Limit(30, 1.05), smooth=True)
+    window.slow_down(100.0)
+    assert window.limit.period > 1.05
+    window.wait(100.0 + RECOVER / 2)
+    assert window.limit.period > 1.05
+    window.wait(100.0 + RECOVER + 1)
+    assert window.limit.period == 1.05 and window.gap == 1.05 / 30
