@@ -16,7 +16,12 @@ ROLES = ("none", "volunteer", "leader", "official")
 
 # command → what each role reads in a private chat (a refusal or a piece of the answer).
 MATRIX: dict[str, tuple[str, str, str, str]] = {
-    "start": ("mã mời", "Chào Nguyễn Thị Lan", "tổ trưởng ở Thôn 1", "cán bộ xã ở xã Quảng Trường"),
+    "start": (
+        "mã mời",
+        "Chào Nguyễn Thị Lan",
+        "tổ trưởng ở Thôn 1",
+        "cán bộ xã ở xã Quảng Trường",
+    ),
     "trogiup": ("Gửi /start", "/ghinhan", "/ghinhan", "/ghinhan"),
     "lienket": ("nhập mã liên kết", "Mã liên kết", "Mã liên kết", "Mã liên kết"),
     "ngonngu": (JOIN, "Chọn ngôn ngữ", "Chọn ngôn ngữ", "Chọn ngôn ngữ"),
