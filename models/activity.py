@@ -13,6 +13,7 @@ from models.commune import DEFAULT_SETTINGS, Commune
 from models.conversion import Conversion
 from models.household import Household
 from models.indicator import Target
+from models.leaderboard import streak
 from models.member import Member, Role
 from models.visit import Outcome, Visit
 
@@ -103,13 +104,7 @@ async def _streak(session: AsyncSession, member_id: int, today: date, tz: ZoneIn
         Visit.member_id == member_id, Visit.deleted_at.is_(None), Visit.at >= since
     )
     days = {at.astimezone(tz).date() for at in (await session.scalars(stmt)).all()}
-    # Today not logged yet does not break the streak until the day is over.
-    day = today if today in days else today - timedelta(days=1)
-    streak = 0
-    while day in days:
-        streak += 1
-        day -= timedelta(days=1)
-    return streak
+    return streak(days, today)
 
 
 async def my_stats(

@@ -9,11 +9,10 @@
 
 from __future__ import annotations
 
-import math
 import re
-from datetime import timedelta
 
 from handlers.context import Context
+from handlers.cooldown import cooldown_text
 from handlers.messages import Choice, Reply, Result, State, done, keep
 from handlers.registry import command, step
 from handlers.roles import place, role_name
@@ -60,20 +59,9 @@ async def start(ctx: Context) -> Result:
 @step(FLOW, "code")
 async def on_code(ctx: Context, typed: str | None = None) -> Result:
     inc = ctx.incoming
-    tries, oldest = await membership.wrong_tries(
-        ctx.session, channel=inc.channel, user_id=inc.user_id, kind="invite", now=ctx.now
-    )
-    if tries >= membership.MAX_WRONG_PER_HOUR:
-        wait = (oldest + timedelta(hours=1) - ctx.now) if oldest else timedelta(hours=1)
-        minutes = max(1, math.ceil(wait.total_seconds() / 60))
-        return _stay(
-            ctx,
-            ctx._(
-                "You have entered a wrong code {n} times. Please try again in {minutes} minutes.",
-                n=tries,
-                minutes=minutes,
-            ),
-        )
+    refused = await cooldown_text(ctx)
+    if refused is not None:
+        return _stay(ctx, refused)
     code = membership.clean_code(typed if typed is not None else ctx.text)
     invite = await membership.find_invite(ctx.session, code=code, now=ctx.now)
     if invite is None:

@@ -7,10 +7,8 @@
 
 from __future__ import annotations
 
-import math
-from datetime import timedelta
-
 from handlers.context import Context
+from handlers.cooldown import cooldown_text
 from handlers.messages import Reply, Result, State, done, keep
 from handlers.registry import command, step
 from locales import N_
@@ -64,21 +62,9 @@ def _ask(ctx: Context) -> str:
 @step(FLOW, "code")
 async def on_code(ctx: Context) -> Result:
     inc = ctx.incoming
-    # Link codes and invite codes share one cooldown: guessing either costs the same.
-    tries, oldest = await membership.wrong_tries(
-        ctx.session, channel=inc.channel, user_id=inc.user_id, kind="invite", now=ctx.now
-    )
-    if tries >= membership.MAX_WRONG_PER_HOUR:
-        wait = (oldest + timedelta(hours=1) - ctx.now) if oldest else timedelta(hours=1)
-        minutes = max(1, math.ceil(wait.total_seconds() / 60))
-        return _stay(
-            ctx,
-            ctx._(
-                "You have entered a wrong code {n} times. Please try again in {minutes} minutes.",
-                n=tries,
-                minutes=minutes,
-            ),
-        )
+    refused = await cooldown_text(ctx)
+    if refused is not None:
+        return _stay(ctx, refused)
     member_id = await linking.redeem_link_code(
         ctx.session,
         code=ctx.args or ctx.text,

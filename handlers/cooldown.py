@@ -1,0 +1,25 @@
+"""The wrong-code cooldown shared by invite and link codes: guessing either costs the same."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from handlers.context import Context
+from models import membership
+
+
+async def cooldown_text(ctx: Context) -> str | None:
+    """The refusal to show while this account is cooling down, or None when it may try."""
+    inc = ctx.incoming
+    tries, oldest = await membership.wrong_tries(
+        ctx.session, channel=inc.channel, user_id=inc.user_id, kind="invite", now=ctx.now
+    )
+    if tries < membership.MAX_WRONG_PER_HOUR:
+        return None
+    wait = (oldest + timedelta(hours=1) - ctx.now) if oldest else timedelta(hours=1)
+    return ctx._(
+        "You have entered a wrong code {n} times. Please try again in {minutes} minutes.",
+        n=tries,
+        minutes=max(1, math.ceil(wait.total_seconds() / 60)),
+    )
