@@ -11,18 +11,20 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.context import Capabilities, Context, MemberView
 from handlers.dispatch import handle
 from handlers.messages import Choice, Incoming, Reply, Result, State
-from locales import Translator, translator
+from locales import translator
 from models.base import insert_ignore, utcnow
-from models.conversation import Conversation, load_conversation
+from models.conversation import ConversationRow, load_conversation, save_conversation
 from models.inbound import Inbound
-from models.membership import member_for_account, touch_account
+from models.membership import member_and_account, needs_touch, touch_account
 
 log = logging.getLogger(__name__)
 
@@ -59,30 +61,32 @@ class Pipeline:
 
     async def _process(self, incoming: Incoming, caps: Capabilities) -> list[Reply]:
         async with self.sessionmaker() as session, session.begin():
-            fresh = await insert_ignore(
-                session,
-                Inbound.__table__,
-                {
-                    "channel": incoming.channel,
-                    "message_key": incoming.key,
-                    "status": "done",
-                    "received_at": self.clock(),
-                },
-                conflict=["channel", "message_key"],
-            )
-            if not fresh:
+            # The per-turn bookkeeping runs as prebuilt Core statements on the session's own
+            # connection and transaction: the ORM's per-call overhead is most of a turn's CPU.
+            conn = await session.connection()
+            received = {
+                "channel": incoming.channel,
+                "message_key": incoming.key,
+                "status": "done",
+                "received_at": self.clock(),
+            }
+            if not (await conn.execute(_mark_received(conn.dialect.name), received)).rowcount:
                 log.info("duplicate %s/%s ignored", incoming.channel, incoming.key)
                 return []
             conv = await load_conversation(
-                session, channel=incoming.channel, chat_id=incoming.chat_id
+                conn, channel=incoming.channel, chat_id=incoming.chat_id
             )
-            member = await member_for_account(
-                session, channel=incoming.channel, user_id=incoming.user_id
+            member, account = await member_and_account(
+                conn, channel=incoming.channel, user_id=incoming.user_id
             )
             # In a group the chat id is the group's: never make it the member's private chat.
-            if member is not None and incoming.chat_kind == "private":
+            if (
+                account is not None
+                and incoming.chat_kind == "private"
+                and needs_touch(account, chat_id=incoming.chat_id, bot=incoming.bot)
+            ):
                 await touch_account(
-                    session,
+                    conn,
                     channel=incoming.channel,
                     user_id=incoming.user_id,
                     chat_id=incoming.chat_id,
@@ -91,7 +95,7 @@ class Pipeline:
             ctx = Context(
                 session=session,
                 incoming=incoming,
-                t=Translator(member.locale if member else self.default_locale),
+                t=translator(member.locale if member else self.default_locale),
                 now=self.clock(),
                 state=_state_of(conv),
                 version=conv.version,
@@ -113,7 +117,9 @@ class Pipeline:
                 files_dir=self.files_dir,
             )
             result = await handle(ctx)
-            replies = _save(conv, result, self.clock())
+            replies = _next_state(conv, result)
+            if result.state is not None:
+                await save_conversation(conn, conv, self.clock())
             return [replace(r, lang=ctx.t.lang) for r in replies]
 
     async def _keep_failed(self, incoming: Incoming) -> None:
@@ -148,7 +154,7 @@ def _without_nul(incoming: Incoming) -> Incoming:
     return replace(incoming, **changes) if changes else incoming
 
 
-def _state_of(conv: Conversation) -> State:
+def _state_of(conv: ConversationRow) -> State:
     return State(
         flow=conv.flow,
         step=conv.step,
@@ -158,7 +164,7 @@ def _state_of(conv: Conversation) -> State:
     )
 
 
-def _save(conv: Conversation, result: Result, now: datetime) -> list[Reply]:
+def _next_state(conv: ConversationRow, result: Result) -> list[Reply]:
     replies = result.replies
     state = result.state
     if state is not None:
@@ -171,7 +177,19 @@ def _save(conv: Conversation, result: Result, now: datetime) -> list[Reply]:
         conv.data = state.data if state.flow else {}
         conv.choices = [[c.key, c.label] for c in state.choices] if state.flow else []
         conv.multi = state.multi
-        conv.version = (conv.version or 0) + 1
-        conv.updated_at = now
-    version = conv.version or 0
+        conv.version += 1
+    version = conv.version
     return [replace(r, version=version) if r.choices else r for r in replies]
+
+
+_MARK_RECEIVED: dict[str, Any] = {}
+
+
+def _mark_received(dialect: str) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING of the message key, built once per dialect."""
+    if dialect not in _MARK_RECEIVED:
+        module = postgresql if dialect == "postgresql" else sqlite
+        _MARK_RECEIVED[dialect] = module.insert(Inbound.__table__).on_conflict_do_nothing(
+            index_elements=["channel", "message_key"]
+        )
+    return _MARK_RECEIVED[dialect]

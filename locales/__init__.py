@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_group_symbol
 
 LOCALES_DIR = Path(__file__).parent
 LANGUAGES = ("vi", "en")
@@ -67,7 +67,10 @@ class Translator:
 
     # -- formats -------------------------------------------------------------------------------
     def num(self, value: float, digits: int = 0) -> str:
-        """1857 → "1.857" (vi) / "1,857" (en); digits fixes the decimals: 8.345 → "8,35"."""
+        """1857 → "1.857" (vi) / "1,857" (en); digits fixes the decimals: 8.345 → "8,34"."""
+        if not digits and isinstance(value, int):
+            # Whole numbers are most of what a turn prints; Babel parses its pattern every call.
+            return f"{value:,}".replace(",", _group_symbol(self.lang))
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return format_decimal(value, format=pattern, locale=self.lang)
 
@@ -83,6 +86,11 @@ class Translator:
 
     def time(self, value: datetime) -> str:
         return value.strftime("%H:%M")
+
+
+@cache
+def _group_symbol(lang: str) -> str:
+    return get_group_symbol(lang)
 
 
 @cache

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.commune import DEFAULT_SETTINGS, Commune
@@ -123,10 +123,7 @@ async def my_stats(
         "month": day_start(today.replace(day=1), tz),
         "total": None,
     }
-    out = {}
-    for name, since in starts.items():
-        rows = await tally(session, since=since, member_id=member_id)
-        out[name] = rows.get(member_id, Tally(0, 0))
+    out = await _periods(session, member_id, starts)
     rank, of = None, 0
     if village_id is not None:
         visit_pts, conv_pts = await _points(session, commune_id)
@@ -143,6 +140,28 @@ async def my_stats(
             rank = 1 + sum(1 for s in score.values() if s > score[member_id])
     streak = await _streak(session, member_id, today, tz)
     return MyStats(out["today"], out["week"], out["month"], out["total"], rank, of, streak)
+
+
+async def _periods(
+    session: AsyncSession, member_id: int, starts: dict[str, datetime | None]
+) -> dict[str, Tally]:
+    """The member's tallies since each start (None: ever), one statement per table."""
+    found = {}
+    for model in (Visit, Conversion):
+        since = [
+            func.coalesce(func.sum(case((model.at >= start, 1), else_=0)), 0)
+            if start is not None
+            else func.count()
+            for start in starts.values()
+        ]
+        stmt = select(*since).where(model.member_id == member_id)
+        if model is Visit:
+            stmt = stmt.where(Visit.deleted_at.is_(None))
+        found[model] = (await session.execute(stmt)).one()
+    return {
+        name: Tally(int(found[Visit][i]), int(found[Conversion][i]))
+        for i, name in enumerate(starts)
+    }
 
 
 async def _village_members(session: AsyncSession, village_id: int) -> list[tuple[int, str]]:

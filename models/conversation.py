@@ -1,12 +1,18 @@
-"""Conversation state per chat, kept in the database so any worker can continue it."""
+"""Conversation state per chat, kept in the database so any worker can continue it.
+
+Read and written on every turn, so through prebuilt Core statements (no ORM identity map, no
+statement building per call): one locked read, and one upsert when the state changed.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import JSON, Column, bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import Field, SQLModel
 
 from models.base import UTCDateTime, utcnow
@@ -25,15 +31,55 @@ class Conversation(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-async def load_conversation(session: AsyncSession, *, channel: str, chat_id: str) -> Conversation:
-    """The chat's row, locked for this transaction (FOR UPDATE is a no-op on SQLite)."""
-    stmt = (
-        select(Conversation)
-        .where(Conversation.channel == channel, Conversation.chat_id == chat_id)
-        .with_for_update()
-    )
-    row = (await session.execute(stmt)).scalar_one_or_none()
+@dataclass
+class ConversationRow:
+    """One chat's stored state; a chat that never had one starts at version 0."""
+
+    channel: str
+    chat_id: str
+    flow: str | None = None
+    step: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    choices: list[Any] = field(default_factory=list)
+    multi: bool = False
+    version: int = 0
+
+
+_table = Conversation.__table__
+_c = _table.c
+_STATE = ("flow", "step", "data", "choices", "multi", "version")
+# FOR UPDATE is a no-op on SQLite, where the one pooled connection serialises turns anyway.
+_LOAD = (
+    select(*(_c[name] for name in _STATE))
+    .where(_c.channel == bindparam("channel"), _c.chat_id == bindparam("chat_id"))
+    .with_for_update()
+)
+_SAVE: dict[str, Any] = {}
+
+
+def _save_statement(dialect: str) -> Any:
+    """INSERT … ON CONFLICT DO UPDATE: a chat's first turn and every later one, race-free."""
+    if dialect not in _SAVE:
+        module = postgresql if dialect == "postgresql" else sqlite
+        stmt = module.insert(_table)
+        _SAVE[dialect] = stmt.on_conflict_do_update(
+            index_elements=[_c.channel, _c.chat_id],
+            set_={name: stmt.excluded[name] for name in (*_STATE, "updated_at")},
+        )
+    return _SAVE[dialect]
+
+
+async def load_conversation(
+    conn: AsyncConnection, *, channel: str, chat_id: str
+) -> ConversationRow:
+    """The chat's row, locked for this transaction."""
+    row = (await conn.execute(_LOAD, {"channel": channel, "chat_id": chat_id})).first()
     if row is None:
-        row = Conversation(channel=channel, chat_id=chat_id)
-        session.add(row)
-    return row
+        return ConversationRow(channel, chat_id)
+    return ConversationRow(channel, chat_id, *row)
+
+
+async def save_conversation(conn: AsyncConnection, row: ConversationRow, now: datetime) -> None:
+    values = {name: getattr(row, name) for name in _STATE}
+    values.update(channel=row.channel, chat_id=row.chat_id, updated_at=now)
+    await conn.execute(_save_statement(conn.dialect.name), values)

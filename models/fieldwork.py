@@ -44,12 +44,30 @@ class Saved:
     already: tuple[Counted, ...]
 
 
+_ACTIVE_INDICATORS = (
+    select(
+        Indicator.id,
+        Indicator.code,
+        Indicator.short_vi,
+        Indicator.short_en,
+        Indicator.name_vi,
+        Indicator.name_en,
+        Indicator.unit,
+        Indicator.emoji,
+    )
+    .where(Indicator.active.is_(True))
+    .order_by(Indicator.sort)
+)
+
+
 async def indicators(session: AsyncSession) -> list[IndicatorRow]:
-    stmt = select(Indicator).where(Indicator.active.is_(True)).order_by(Indicator.sort)
-    return [
-        IndicatorRow(i.id, i.code, i.short_vi, i.short_en, i.name_vi, i.name_en, i.unit, i.emoji)
-        for i in (await session.execute(stmt)).scalars()
-    ]
+    """The active catalogue, read once per transaction (a visit turn asks for it 2–4 times)."""
+    transaction = session.get_transaction()
+    cached = session.info.get("indicators")
+    if cached is None or cached[0] is not transaction or transaction is None:
+        rows = [IndicatorRow(*row) for row in await session.execute(_ACTIVE_INDICATORS)]
+        cached = session.info["indicators"] = (transaction, rows)
+    return list(cached[1])
 
 
 async def already_counted(

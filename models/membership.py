@@ -6,8 +6,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from models.base import utcnow
 from models.commune import Commune, Village
@@ -57,48 +57,72 @@ def show_code(code: str) -> str:
     return f"{code[:3]}-{code[3:]}" if len(code) == 6 else code
 
 
+@dataclass(frozen=True)
+class AccountRow:
+    """Where the platform account last wrote from, to see whether it needs touching."""
+
+    chat_id: str
+    bot: str
+    unreachable: bool
+
+
+# Every turn reads this: built once, with bound parameters (no statement building per call).
+_MEMBER_FOR_ACCOUNT = (
+    select(
+        Member.id,
+        Member.commune_id,
+        Member.village_id,
+        Member.name,
+        Member.role,
+        Member.locale,
+        Member.reminders,
+        Member.active,
+        Commune.name,
+        Village.name,
+        ChannelAccount.chat_id,
+        ChannelAccount.bot,
+        ChannelAccount.unreachable_since.is_not(None),
+    )
+    .join(ChannelAccount, ChannelAccount.member_id == Member.id)
+    .join(Commune, Commune.id == Member.commune_id)
+    .outerjoin(Village, Village.id == Member.village_id)
+    .where(
+        ChannelAccount.channel == bindparam("channel"),
+        ChannelAccount.user_id == bindparam("user_id"),
+    )
+)
+
+
+async def member_and_account(
+    conn: AsyncConnection | AsyncSession, *, channel: str, user_id: str
+) -> tuple[MemberRow | None, AccountRow | None]:
+    """The active member behind a platform account, and the account's delivery details."""
+    row = (
+        await conn.execute(_MEMBER_FOR_ACCOUNT, {"channel": channel, "user_id": user_id})
+    ).first()
+    if row is None or not row[7]:
+        return None, None
+    return MemberRow(*row[:10]), AccountRow(row[10], row[11], bool(row[12]))
+
+
 async def member_for_account(
-    session: AsyncSession, *, channel: str, user_id: str
+    session: AsyncConnection | AsyncSession, *, channel: str, user_id: str
 ) -> MemberRow | None:
-    stmt = (
-        select(Member, Commune.name, Village.name)
-        .join(ChannelAccount, ChannelAccount.member_id == Member.id)
-        .join(Commune, Commune.id == Member.commune_id)
-        .outerjoin(Village, Village.id == Member.village_id)
-        .where(ChannelAccount.channel == channel, ChannelAccount.user_id == user_id)
-    )
-    row = (await session.execute(stmt)).first()
-    if row is None:
-        return None
-    member, commune_name, village_name = row
-    if not member.active:
-        return None
-    return MemberRow(
-        id=member.id,
-        commune_id=member.commune_id,
-        village_id=member.village_id,
-        name=member.name,
-        role=member.role,
-        locale=member.locale,
-        reminders=member.reminders,
-        active=member.active,
-        commune_name=commune_name,
-        village_name=village_name,
-    )
+    member, _ = await member_and_account(session, channel=channel, user_id=user_id)
+    return member
+
+
+def needs_touch(account: AccountRow, *, chat_id: str, bot: str) -> bool:
+    return account.unreachable or account.bot != bot or account.chat_id != chat_id
 
 
 async def touch_account(
-    session: AsyncSession, *, channel: str, user_id: str, chat_id: str, bot: str
+    session: AsyncConnection | AsyncSession, *, channel: str, user_id: str, chat_id: str, bot: str
 ) -> None:
     """A user who writes is reachable again, and we answer through the bot they wrote to."""
     await session.execute(
         update(ChannelAccount)
         .where(ChannelAccount.channel == channel, ChannelAccount.user_id == user_id)
-        .where(
-            (ChannelAccount.unreachable_since.is_not(None))
-            | (ChannelAccount.bot != bot)
-            | (ChannelAccount.chat_id != chat_id)
-        )
         .values(unreachable_since=None, bot=bot, chat_id=chat_id)
     )
 
