@@ -33,7 +33,9 @@ def load_catalog(lang: str) -> dict[Any, str]:
         with po.open("rb") as fh:
             catalog = read_po(fh, locale=lang)
         for message in catalog:
-            if not message.id or not message.string:
+            forms = message.string if isinstance(message.string, tuple) else (message.string,)
+            # A plural entry counts only with every form its language needs (vi 1, en 2).
+            if not message.id or not all(forms):
                 continue
             merged[message.id] = message.string
     return merged

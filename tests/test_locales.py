@@ -2,6 +2,7 @@
 
 import pytest
 
+import locales
 from locales import LANGUAGES, Translator, load_catalog, placeholders
 from locales.extract import extract
 
@@ -27,12 +28,21 @@ def test_placeholders_match(found, lang):
         translated = catalog.get(item.msgid)
         forms = translated if isinstance(translated, tuple) else (translated,)
         expected = set().union(*(placeholders(i) for i in ids))
-        for form in forms:
-            if form and placeholders(form) - expected:
-                wrong.append(item.msgid)
-            if form and isinstance(item.msgid, str) and placeholders(form) != expected:
-                wrong.append(item.msgid)
+        wrong += [item.msgid for form in forms if form and placeholders(form) != expected]
     assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "forms"),
+    [("vi", 'msgstr[0] ""'), ("en", 'msgstr[0] "{n} visit"'), ("en", 'msgstr[1] "{n} visits"')],
+)
+def test_plural_entry_missing_a_form_is_not_loaded(monkeypatch, tmp_path, lang, forms):
+    folder = tmp_path / lang / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    entry = f'msgid "{{n}} visit"\nmsgid_plural "{{n}} visits"\n{forms}\n'
+    (folder / "visit.po").write_text(entry, encoding="utf-8")
+    monkeypatch.setattr(locales, "LOCALES_DIR", tmp_path)
+    assert locales.load_catalog.__wrapped__(lang) == {}
 
 
 def test_extraction_finds_known_strings(found):
