@@ -2,6 +2,10 @@
 
 Catalogues are the `.po` files under `locales/<lang>/LC_MESSAGES/`, one per feature, merged at
 load time through Babel: no compiled `.mo` files and no compile step.
+
+A count next to a noun goes through `ngettext` as `{n}` (vi has one form, en two). A second count
+in the same sentence is its own `ngettext` piece passed in as a placeholder, e.g.
+"{n} visits, {conversions}" with conversions = "{n} conversions".
 """
 
 from __future__ import annotations

@@ -19,9 +19,12 @@ STREAK_SHOWN_FROM = 2
 
 def member_line(t: Translator, row: MemberRank) -> str:
     line = t.ngettext(
-        "{rank}. {name} — {n} point", "{rank}. {name} — {n} points", row.points,
-        rank=row.rank, name=row.name,
-    )  # fmt: skip
+        "{rank}. {name} — {n} point",
+        "{rank}. {name} — {n} points",
+        row.points,
+        rank=row.rank,
+        name=row.name,
+    )
     if row.streak >= STREAK_SHOWN_FROM:
         line += " " + t.ngettext("🔥 {n} day in a row", "🔥 {n} days in a row", row.streak)
     return line
