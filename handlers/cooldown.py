@@ -18,8 +18,9 @@ async def cooldown_text(ctx: Context) -> str | None:
     if tries < membership.MAX_WRONG_PER_HOUR:
         return None
     wait = (oldest + timedelta(hours=1) - ctx.now) if oldest else timedelta(hours=1)
-    return ctx._(
-        "You have entered a wrong code {n} times. Please try again in {minutes} minutes.",
-        n=tries,
-        minutes=max(1, math.ceil(wait.total_seconds() / 60)),
+    return ctx.t.ngettext(
+        "You have entered a wrong code {tries}. Please try again in {n} minute.",
+        "You have entered a wrong code {tries}. Please try again in {n} minutes.",
+        max(1, math.ceil(wait.total_seconds() / 60)),
+        tries=ctx.t.ngettext("{n} time", "{n} times", tries),
     )

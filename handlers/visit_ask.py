@@ -119,7 +119,7 @@ async def summary(ctx: Context, data: dict) -> Reply:
     for code in data.get("inds") or []:
         text = label(ctx, inds[code])
         if code in counts:
-            text += ": " + ctx._("{n} people", n=counts[code])
+            text += ": " + ctx.t.ngettext("{n} person", "{n} people", counts[code])
         parts.append(text)
     lines.append(" · ".join(parts))
     if data.get("note"):

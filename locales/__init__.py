@@ -2,6 +2,10 @@
 
 Catalogues are the `.po` files under `locales/<lang>/LC_MESSAGES/`, one per feature, merged at
 load time through Babel: no compiled `.mo` files and no compile step.
+
+A count next to a noun goes through `ngettext` as `{n}` (vi has one form, en two). A second count
+in the same sentence is its own `ngettext` piece passed in as a placeholder, e.g.
+"{n} visits, {conversions}" with conversions = "{n} conversions".
 """
 
 from __future__ import annotations
@@ -33,7 +37,9 @@ def load_catalog(lang: str) -> dict[Any, str]:
         with po.open("rb") as fh:
             catalog = read_po(fh, locale=lang)
         for message in catalog:
-            if not message.id or not message.string:
+            forms = message.string if isinstance(message.string, tuple) else (message.string,)
+            # A plural entry counts only with every form its language needs (vi 1, en 2).
+            if not message.id or not all(forms):
                 continue
             merged[message.id] = message.string
     return merged

@@ -2,6 +2,7 @@
 
 import pytest
 
+import locales
 from locales import LANGUAGES, Translator, load_catalog, placeholders
 from locales.extract import extract
 
@@ -27,18 +28,47 @@ def test_placeholders_match(found, lang):
         translated = catalog.get(item.msgid)
         forms = translated if isinstance(translated, tuple) else (translated,)
         expected = set().union(*(placeholders(i) for i in ids))
-        for form in forms:
-            if form and placeholders(form) - expected:
-                wrong.append(item.msgid)
-            if form and isinstance(item.msgid, str) and placeholders(form) != expected:
-                wrong.append(item.msgid)
+        wrong += [item.msgid for form in forms if form and placeholders(form) != expected]
     assert wrong == []
+
+
+@pytest.mark.parametrize(("lang", "count"), [("vi", 1), ("en", 2)])
+def test_plural_entries_have_every_form(found, lang, count):
+    catalog = load_catalog(lang)
+    plurals = [f.msgid for f in found if isinstance(f.msgid, tuple)]
+    assert plurals, "no ngettext call was extracted"
+    wrong = [key for key in plurals if len(catalog.get(key) or ()) != count]
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "forms"),
+    [("vi", 'msgstr[0] ""'), ("en", 'msgstr[0] "{n} visit"'), ("en", 'msgstr[1] "{n} visits"')],
+)
+def test_plural_entry_missing_a_form_is_not_loaded(monkeypatch, tmp_path, lang, forms):
+    folder = tmp_path / lang / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    entry = f'msgid "{{n}} visit"\nmsgid_plural "{{n}} visits"\n{forms}\n'
+    (folder / "visit.po").write_text(entry, encoding="utf-8")
+    monkeypatch.setattr(locales, "LOCALES_DIR", tmp_path)
+    assert locales.load_catalog.__wrapped__(lang) == {}
+
+
+def test_ngettext_picks_the_english_form_and_the_one_vietnamese_form():
+    key = ("{n} conversion", "{n} conversions")
+    assert [Translator("en").ngettext(*key, n) for n in (0, 1, 2, 1857)] == [
+        "0 conversions", "1 conversion", "2 conversions", "1,857 conversions",
+    ]  # fmt: skip
+    assert [Translator("vi").ngettext(*key, n) for n in (1, 1857)] == [
+        "1 chuyển đổi", "1.857 chuyển đổi",
+    ]  # fmt: skip
 
 
 def test_extraction_finds_known_strings(found):
     ids = {f.msgid for f in found}
     assert "This question has closed." in ids
     assert "Cancelled. Nothing was saved." in ids
+    assert ("{n} conversion", "{n} conversions") in ids
 
 
 def test_vietnamese_has_diacritics():

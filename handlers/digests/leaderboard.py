@@ -18,11 +18,15 @@ STREAK_SHOWN_FROM = 2
 
 
 def member_line(t: Translator, row: MemberRank) -> str:
-    line = t._(
-        "{rank}. {name} — {points} points", rank=row.rank, name=row.name, points=t.num(row.points)
+    line = t.ngettext(
+        "{rank}. {name} — {n} point",
+        "{rank}. {name} — {n} points",
+        row.points,
+        rank=row.rank,
+        name=row.name,
     )
     if row.streak >= STREAK_SHOWN_FROM:
-        line += " " + t._("🔥 {days} days in a row", days=t.num(row.streak))
+        line += " " + t.ngettext("🔥 {n} day in a row", "🔥 {n} days in a row", row.streak)
     return line
 
 

@@ -71,10 +71,11 @@ def status_lines(t: Translator, row: ProgressRow) -> list[str]:
                 remaining=t.num(row.remaining),
             )
         ]
-    need = t._(
-        "{remaining} to go in {days} days → {per_day} a day needed",
+    need = t.ngettext(
+        "{remaining} to go in {n} day → {per_day} a day needed",
+        "{remaining} to go in {n} days → {per_day} a day needed",
+        row.days_left,
         remaining=t.num(row.remaining),
-        days=t.num(row.days_left),
         per_day=t.num(row.needed_per_day or 0, 2),
     )
     return [need, pace_line(t, row)]
@@ -89,10 +90,10 @@ def pace_line(t: Translator, row: ProgressRow) -> str:
         "date": t.date(row.projected),
     }
     if row.days_late:
-        return t._(
-            "Last 7 days: {pace} a day → at this pace {goal} is reached on {date}, "
-            "{late} days late.",
-            late=t.num(row.days_late),
+        return t.ngettext(
+            "Last 7 days: {pace} a day → at this pace {goal} is reached on {date}, {n} day late.",
+            "Last 7 days: {pace} a day → at this pace {goal} is reached on {date}, {n} days late.",
+            row.days_late,
             **values,
         )
     return t._(

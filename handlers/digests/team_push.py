@@ -27,7 +27,13 @@ def morning_text(t: Translator, *, name: str, rows: list[ProgressRow], revisits:
     lines = [t._("Good morning {name} ☀️", name=name)]
     lines += [morning_line(t, row) for row in rows]
     if revisits:
-        lines.append(t._("You have {n} households to revisit today: /henlai", n=t.num(revisits)))
+        lines.append(
+            t.ngettext(
+                "You have {n} household to revisit today: /henlai",
+                "You have {n} households to revisit today: /henlai",
+                revisits,
+            )
+        )
     return Reply("\n".join(lines), lang=t.lang)
 
 
@@ -54,11 +60,12 @@ def leader_summary_text(
     for r in rows:
         if r.visits or r.conversions:
             lines.append(
-                t._(
-                    "• {name}: {v} visits, {c} conversions",
+                t.ngettext(
+                    "• {name}: {n} visit, {conversions}",
+                    "• {name}: {n} visits, {conversions}",
+                    r.visits,
                     name=r.name,
-                    v=t.num(r.visits),
-                    c=t.num(r.conversions),
+                    conversions=t.ngettext("{n} conversion", "{n} conversions", r.conversions),
                 )
             )
     idle = [r.name for r in rows if not (r.visits or r.conversions)]

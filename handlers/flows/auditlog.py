@@ -26,7 +26,11 @@ async def audit_log(ctx: Context) -> Result:
     rows = await privacy.latest_audit(ctx.session, commune_id=member.commune_id, limit=SHOWN)
     if not rows:
         return done(Reply(ctx._("The audit log is empty.")))
-    lines = [ctx._("Latest {n} entries of the audit log:", n=ctx.t.num(len(rows)))]
+    lines = [
+        ctx.t.ngettext(
+            "Latest {n} entry of the audit log:", "Latest {n} entries of the audit log:", len(rows)
+        )
+    ]
     for row in rows:
         when = ctx.local(row.at)
         what = ACTIONS.get(row.action)

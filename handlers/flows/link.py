@@ -44,7 +44,11 @@ async def link(ctx: Context) -> Result:
                 + "\n"
                 + ctx._("On your other app (Zalo or Telegram), send: /lienket {code}", code=shown)
                 + "\n"
-                + ctx._("It works once, for {minutes} minutes.", minutes=linking.LINK_MINUTES)
+                + ctx.t.ngettext(
+                    "It works once, for {n} minute.",
+                    "It works once, for {n} minutes.",
+                    linking.LINK_MINUTES,
+                )
             )
         )
     if ctx.args:

@@ -84,9 +84,10 @@ async def remove_command(ctx: Context) -> Result:
     if len(rows) > MAX_CHOICES:
         return done(
             Reply(
-                ctx._(
+                ctx.t.ngettext(
+                    "There is {n} member. Type part of the name, for example: /xoathanhvien Lan",
                     "There are {n} members. Type part of the name, for example: /xoathanhvien Lan",
-                    n=ctx.t.num(len(rows)),
+                    len(rows),
                 )
             )
         )

@@ -34,11 +34,12 @@ async def mine(ctx: Context) -> Result:
         (ctx._("In total"), stats.total),
     ):
         lines.append(
-            ctx._(
-                "{period}: {visits} visits, {conversions} conversions",
+            ctx.t.ngettext(
+                "{period}: {n} visit, {conversions}",
+                "{period}: {n} visits, {conversions}",
+                tally.visits,
                 period=label,
-                visits=n(tally.visits),
-                conversions=n(tally.conversions),
+                conversions=ctx.t.ngettext("{n} conversion", "{n} conversions", tally.conversions),
             )
         )
     if stats.rank is not None:
@@ -51,7 +52,7 @@ async def mine(ctx: Context) -> Result:
             )
         )
     if stats.streak:
-        lines.append(ctx._("🔥 {n} days in a row", n=n(stats.streak)))
+        lines.append(ctx.t.ngettext("🔥 {n} day in a row", "🔥 {n} days in a row", stats.streak))
     else:
         lines.append(ctx._("No streak yet: log a visit today to start one."))
     return done(Reply("\n".join(lines)))

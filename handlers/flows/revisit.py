@@ -36,7 +36,11 @@ async def revisits(ctx: Context) -> Result:
         )
         when = ctx._("today") if row.revisit_on == today else ctx.t.date(row.revisit_on)
         choices.append(Choice(f"h{row.household_id}", f"{row.head_name} — {where} ({when})"))
-    text = ctx._("{n} households to visit again. Pick one to log the return visit:", n=len(rows))
+    text = ctx.t.ngettext(
+        "{n} household to visit again. Pick one to log the return visit:",
+        "{n} households to visit again. Pick one to log the return visit:",
+        len(rows),
+    )
     return Result([Reply(text, tuple(choices))], State(FLOW, "pick"))
 
 

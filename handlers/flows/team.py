@@ -35,11 +35,12 @@ async def team(ctx: Context) -> Result:
     ]
     for row in active:
         lines.append(
-            ctx._(
-                "• {name}: {visits} visits, {conversions} conversions",
+            ctx.t.ngettext(
+                "• {name}: {n} visit, {conversions}",
+                "• {name}: {n} visits, {conversions}",
+                row.visits,
                 name=row.name,
-                visits=n(row.visits),
-                conversions=n(row.conversions),
+                conversions=ctx.t.ngettext("{n} conversion", "{n} conversions", row.conversions),
             )
         )
     if idle:

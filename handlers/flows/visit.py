@@ -93,7 +93,7 @@ async def present(ctx: Context, data: dict, found: Search, *, sure: bool = False
         )  # fmt: skip
     choices = tuple(Choice(f"h{r.id}", household_line(ctx, r)) for r in found.rows)
     choices += (Choice("new", ctx._("New household")), Choice("again", ctx._("Search again")))
-    text = ctx._("{n} households match:", n=len(found.rows))
+    text = ctx.t.ngettext("{n} household matches:", "{n} households match:", len(found.rows))
     return ask(ctx, "pick", data, Reply(text, choices))
 
 

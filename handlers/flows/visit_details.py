@@ -147,10 +147,12 @@ async def on_note(ctx: Context) -> Result:
     elif ctx.pick() == "skip" or is_skip(ctx.text):
         pass
     elif len(ctx.text) > MAX_NOTE:
-        text = ctx._(
+        text = ctx.t.ngettext(
+            "The note is too long ({n} character; at most {max}). "
+            'Please send a shorter one, or type "xong" to skip.',
             "The note is too long ({n} characters; at most {max}). "
             'Please send a shorter one, or type "xong" to skip.',
-            n=ctx.t.num(len(ctx.text)),
+            len(ctx.text),
             max=ctx.t.num(MAX_NOTE),
         )
         return keep(Reply(text, tuple(ctx.state.choices)))
@@ -256,10 +258,11 @@ async def saved_lines(
     lines = [
         ctx._("✅ Saved at {time}.", time=clock_time(ctx, at))
         + " "
-        + ctx._(
-            "Today you have logged {visits} visits, {conversions} conversions.",
-            visits=ctx.t.num(tally.visits),
-            conversions=ctx.t.num(tally.conversions),
+        + ctx.t.ngettext(
+            "Today you have logged {n} visit, {conversions}.",
+            "Today you have logged {n} visits, {conversions}.",
+            tally.visits,
+            conversions=ctx.t.ngettext("{n} conversion", "{n} conversions", tally.conversions),
         )
     ]
     inds = {i.code: i for i in await indicators(ctx.session)}

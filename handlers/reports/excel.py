@@ -34,7 +34,11 @@ def status(t: Translator, row: ProgressRow) -> str:
     if row.days_late is None:
         return t._("No new conversions in the last 7 days")
     if row.days_late:
-        return t._("Behind: {days} days late at this pace", days=t.num(row.days_late))
+        return t.ngettext(
+            "Behind: {n} day late at this pace",
+            "Behind: {n} days late at this pace",
+            row.days_late,
+        )
     return t._("On track")
 
 

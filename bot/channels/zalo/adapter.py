@@ -111,11 +111,12 @@ def render(reply: Reply, links: FileLinks | None) -> list[Send]:
     if reply.document is not None:
         if links is not None:
             extra.append(
-                t._(
-                    "Download {name}: {url} (valid for {hours} hours)",
+                t.ngettext(
+                    "Download {name}: {url} (valid for {n} hour)",
+                    "Download {name}: {url} (valid for {n} hours)",
+                    links.hours,
                     name=reply.document.filename,
                     url=links.url_for(reply.document.path),
-                    hours=links.hours,
                 )
             )
         else:

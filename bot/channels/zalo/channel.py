@@ -265,13 +265,16 @@ class ZaloChannel:
         log.warning("zalo bot %s: %d of %d messages sent this month", self.bot, sent, self.quota)
         for person in officials:
             t = translator(person.locale)
-            text = t._(
-                "Zalo bot {bot} has sent {sent} of its {quota} messages this month. "
+            text = t.ngettext(
+                "Zalo bot {bot} has sent {sent} of its {n} message this month. "
                 "When they run out, scheduled reminders stop until next month; "
                 "consider a second bot (ZALO_BOT_TOKENS).",
+                "Zalo bot {bot} has sent {sent} of its {n} messages this month. "
+                "When they run out, scheduled reminders stop until next month; "
+                "consider a second bot (ZALO_BOT_TOKENS).",
+                self.quota,
                 bot=self.bot,
                 sent=t.num(sent),
-                quota=t.num(self.quota),
             )
             try:
                 await self.client.send_message(person.chat_id, text)
