@@ -156,6 +156,36 @@ async def test_a_message_that_fails_again_stays_failed_with_its_payload(
     assert await outbox(sessionmaker) == [] and await visits(sessionmaker) == []
 
 
+async def test_a_crash_after_the_pipeline_ran_undoes_the_whole_replay(
+    engine, pipeline, joined, clock, monkeypatch
+):
+    sessionmaker = pipeline.sessionmaker
+    lan = await joined("lan", channel="zalo", caps=zalo_caps(False))
+    await lan.say("PA12 01 0000001 dien")
+    bug = Bug(monkeypatch, handlers.flows.visit_details, "save_visit")
+    await lan.say("1")
+    (before,) = await failed(sessionmaker)
+    bug.fixed = True
+
+    async def crash(*args, **kwargs):
+        raise ConnectionError("database gone")
+
+    # The pipeline has saved the visit (its savepoint released) when queueing the reply fails.
+    monkeypatch.setattr("bot.replay.outbox_queue.enqueue", crash)
+    (result,) = await replay_failed(engine, pipeline, ids=[before.id])
+    assert result.outcome == "failed" and bug.calls == 2
+    assert await visits(sessionmaker) == [] and await outbox(sessionmaker) == []
+    (after,) = await inbound_by_id(sessionmaker, before.id)
+    assert (after.status, after.message_key, after.payload) == (
+        "failed", before.message_key, before.payload,
+    )  # fmt: skip
+    monkeypatch.undo()
+    assert [r.outcome for r in await replay_failed(engine, pipeline, ids=[before.id])] == [
+        "replayed"
+    ]
+    assert len(await visits(sessionmaker)) == 1
+
+
 async def test_unknown_and_handled_ids_are_skipped(engine, pipeline, chat, demo):
     await chat("u1").say("/start")
     handled = [r.id for r in await inbound(pipeline.sessionmaker)]
