@@ -29,6 +29,11 @@ def register(sub) -> None:
     which = replay.add_mutually_exclusive_group(required=True)
     which.add_argument("--id", dest="ids", type=int, nargs="+", action="extend", metavar="N")
     which.add_argument("--all", action="store_true", help="every failed message")
+    replay.add_argument(
+        "--force",
+        action="store_true",
+        help="also replay typed answers whose chat has since been asked another question",
+    )
     replay.set_defaults(func=cmd_replay)
 
 
@@ -67,6 +72,7 @@ async def cmd_replay(app: App, args: argparse.Namespace) -> int:
         app.pipeline,
         ids=ids,
         public_links=file_links(app.settings, app.files_dir) is not None,
+        force=args.force,
     )
     for r in results:
         where = f"#{r.id} {r.channel} {local(app, r.received_at)}" if r.channel else f"#{r.id}"
@@ -75,9 +81,15 @@ async def cmd_replay(app: App, args: argparse.Namespace) -> int:
             print(f"{where}: replayed, {sent}")
         elif r.outcome == "failed":
             print(f"{where}: failed again, kept")
+        elif r.outcome == "moved_on":
+            print(f"{where}: kept, the chat was asked another question since (--force replays)")
         else:
             print(f"{where}: not a failed message, skipped")
     replayed = sum(r.outcome == "replayed" for r in results)
     failed = sum(r.outcome == "failed" for r in results)
-    print(f"Replayed: {replayed}, failed again: {failed}. The running bot sends the replies.")
+    kept = sum(r.outcome == "moved_on" for r in results)
+    print(
+        f"Replayed: {replayed}, failed again: {failed}, kept (chat moved on): {kept}. "
+        "The running bot sends the replies."
+    )
     return 1 if failed else 0

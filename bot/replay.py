@@ -24,7 +24,7 @@ from handlers.messages import Incoming, Reply
 from handlers.payload import to_payload
 from locales import translator
 from models import outbox_queue
-from models.failed_inbound import FailedRow, set_aside, settle_replayed
+from models.failed_inbound import FailedRow, asked_since, set_aside, settle_replayed
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,8 @@ class Replayed:
     id: int
     channel: str
     received_at: datetime | None
-    # "replayed", "failed" (still failed, kept) or "skipped" (not a failed row).
+    # "replayed"; "failed" (again: kept); "moved_on" (kept: the chat now waits for the answer
+    # to a later question, which this message would answer); "skipped" (not a failed row).
     outcome: str
     queued: bool = False
 
@@ -94,12 +95,13 @@ async def replay_failed(
     *,
     ids: list[int],
     public_links: bool = False,
+    force: bool = False,
 ) -> list[Replayed]:
     """Replay these failed rows, oldest first, each in its own transaction."""
     done = []
     for row_id in sorted(set(ids)):
         try:
-            done.append(await _replay_one(engine, pipeline, row_id, public_links=public_links))
+            done.append(await _replay_one(engine, pipeline, row_id, public_links, force))
         except Exception as exc:  # the database itself failed: rolled back, the row is kept
             log.error("failed message %s: replay aborted (%s)", row_id, type(exc).__name__)
             done.append(Replayed(row_id, "", None, "failed"))
@@ -107,7 +109,7 @@ async def replay_failed(
 
 
 async def _replay_one(
-    engine: AsyncEngine, pipeline: Pipeline, row_id: int, *, public_links: bool
+    engine: AsyncEngine, pipeline: Pipeline, row_id: int, public_links: bool, force: bool
 ) -> Replayed:
     async with engine.connect() as conn, conn.begin() as tx:
         ours = _sessions(conn, "rollback_only")
@@ -119,33 +121,39 @@ async def _replay_one(
         if row is None:
             await tx.rollback()
             return Replayed(row_id, "", None, "skipped")
-        queued = await _run(conn, pipeline, row, public_links)
-        if queued is None:
+        outcome, queued = await _run(conn, pipeline, row, public_links, force)
+        if outcome != "replayed":
             await tx.rollback()
-            return Replayed(row.id, row.channel, row.received_at, "failed")
-    return Replayed(row.id, row.channel, row.received_at, "replayed", queued)
+    return Replayed(row.id, row.channel, row.received_at, outcome, queued)
 
 
 async def _run(
-    conn: AsyncConnection, pipeline: Pipeline, row: FailedRow, public_links: bool
-) -> bool | None:
-    """Process the message inside the open transaction; None if it failed again."""
+    conn: AsyncConnection, pipeline: Pipeline, row: FailedRow, public_links: bool, force: bool
+) -> tuple[str, bool]:
+    """Process the message inside the open transaction: (outcome, whether replies were queued)."""
     try:
         incoming = incoming_from_payload(row.payload)
     except (KeyError, TypeError, ValueError) as exc:
         log.error("failed message %s: payload unreadable (%s)", row.id, type(exc).__name__)
-        return None
+        return "failed", False
+    if not force and _is_answer(incoming):
+        async with _sessions(conn, "rollback_only")() as session:
+            # A "1" typed for the question of then would pick option 1 of today's question.
+            if await asked_since(
+                session, channel=row.channel, chat_id=incoming.chat_id, since=row.received_at
+            ):
+                return "moved_on", False
     # The pipeline's sessions become savepoints of our transaction: its own rollback on a
     # handler error stays inside, and its commit is ours to make or undo.
     inner = dataclasses.replace(pipeline, sessionmaker=_sessions(conn, "create_savepoint"))
     replies = await inner.process(incoming, channel_caps(row.channel, public_links=public_links))
     async with _sessions(conn, "rollback_only")() as session:
         if not await settle_replayed(session, row=row):
-            return None
+            return "failed", False
         if not replies or incoming.channel not in SENT_BY_OUTBOX:
-            return False
+            return "replayed", False
         # Keyed by the message: running the replay again can never queue these twice.
-        return await outbox_queue.enqueue(
+        queued = await outbox_queue.enqueue(
             session,
             key=f"replay:{incoming.channel}:{incoming.key}",
             channel=incoming.channel,
@@ -155,6 +163,12 @@ async def _run(
             now=pipeline.clock(),
             job="replay",
         )
+    return "replayed", queued
+
+
+def _is_answer(incoming: Incoming) -> bool:
+    """Typed text goes to a pending step; commands restart, and stale buttons are refused."""
+    return incoming.choice is None and not (incoming.text or "").strip().startswith("/")
 
 
 def _sessions(conn: AsyncConnection, mode: str) -> async_sessionmaker:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.conversation import Conversation
 from models.inbound import Inbound
 
 FAILED, DONE = "failed", "done"
@@ -82,3 +83,16 @@ async def settle_replayed(session: AsyncSession, *, row: FailedRow) -> bool:
         .execution_options(synchronize_session=False)
     )
     return True
+
+
+async def asked_since(
+    session: AsyncSession, *, channel: str, chat_id: str, since: datetime
+) -> bool:
+    """True when the chat now waits for an answer to a question asked after `since`."""
+    stmt = select(Conversation.flow).where(
+        Conversation.channel == channel,
+        Conversation.chat_id == chat_id,
+        Conversation.flow.is_not(None),
+        Conversation.updated_at > since,
+    )
+    return (await session.scalar(stmt)) is not None

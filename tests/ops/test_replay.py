@@ -19,7 +19,7 @@ from models import Inbound, OutboxMessage
 from models.base import utcnow
 from models.seed import ensure_demo
 from tests.conftest import BUTTON_CAPS, TZ, Chat, Clock, join
-from tests.flows.fieldlog_helpers import conversions, visits
+from tests.flows.fieldlog_helpers import conversions, household, visits
 from tests.test_cli import cdsbot, demo_db  # noqa: F401 - the fixture
 
 APOLOGY = "Xin lỗi, có lỗi xảy ra"
@@ -156,6 +156,33 @@ async def test_a_message_that_fails_again_stays_failed_with_its_payload(
     assert await outbox(sessionmaker) == [] and await visits(sessionmaker) == []
 
 
+async def test_a_typed_answer_is_kept_when_the_chat_was_asked_another_question(
+    engine, pipeline, joined, clock, monkeypatch
+):
+    sessionmaker = pipeline.sessionmaker
+    lan = await joined("lan", channel="zalo", caps=zalo_caps(False))
+    await lan.say("PA12 01 0000001 dien")
+    bug = Bug(monkeypatch, handlers.flows.visit_details, "save_visit")
+    clock.advance(minutes=1)
+    await lan.say("1")  # "save" for household 1: fails
+    (row,) = await failed(sessionmaker)
+    bug.fixed = True
+    clock.advance(minutes=1)
+    await lan.say("/huy")  # the user went on: household 2 now waits for "1. Lưu"
+    await lan.say("0910000002 vneid 3")
+    assert "Trần Thị Hai" in lan.text
+
+    # Replaying "1" now would save household 2's visit, which nobody confirmed.
+    (kept,) = await replay_failed(engine, pipeline, ids=[row.id])
+    assert kept.outcome == "moved_on"
+    assert await visits(sessionmaker) == [] and await outbox(sessionmaker) == []
+    assert [(r.id, r.payload) for r in await failed(sessionmaker)] == [(row.id, row.payload)]
+    (forced,) = await replay_failed(engine, pipeline, ids=[row.id], force=True)
+    assert forced.outcome == "replayed"
+    (visit,) = await visits(sessionmaker)
+    assert visit.household_id != (await household(sessionmaker, head_name="Lê Văn Một")).id
+
+
 async def test_a_crash_after_the_pipeline_ran_undoes_the_whole_replay(
     engine, pipeline, joined, clock, monkeypatch
 ):
@@ -235,11 +262,11 @@ async def test_cli_lists_without_text_and_replays_once(demo_db, monkeypatch):  #
     replayed = cdsbot(demo_db, "inbound", "replay", "--all")
     assert replayed.returncode == 0, replayed.stderr
     assert f"#{row.id} zalo {received}: replayed, reply queued" in replayed.stdout
-    assert "Replayed: 1, failed again: 0." in replayed.stdout
+    assert "Replayed: 1, failed again: 0, kept (chat moved on): 0." in replayed.stdout
     assert "PA12" not in replayed.stdout + replayed.stderr
     again = cdsbot(demo_db, "inbound", "replay", "--id", str(row.id))
     assert f"#{row.id}: not a failed message, skipped" in again.stdout
-    assert "Replayed: 0, failed again: 0." in again.stdout
+    assert "Replayed: 0, failed again: 0, kept (chat moved on): 0." in again.stdout
     assert cdsbot(demo_db, "inbound", "replay").returncode == 2  # --id or --all
 
     engine = make_engine(db)
