@@ -27,7 +27,10 @@ def register(sub) -> None:
         "replay", help="run failed messages through the bot again; the bot sends the replies"
     )
     which = replay.add_mutually_exclusive_group(required=True)
-    which.add_argument("--id", dest="ids", type=int, nargs="+", action="extend", metavar="N")
+    which.add_argument(
+        "--id", dest="ids", type=int, nargs="+", action="extend", metavar="N",
+        help="ids from `cdsbot inbound list`",
+    )  # fmt: skip
     which.add_argument("--all", action="store_true", help="every failed message")
     replay.add_argument(
         "--force",
