@@ -13,6 +13,8 @@ def reply_to_dict(reply: Reply) -> dict[str, Any]:
     if reply.choices:
         out["choices"] = [[c.key, c.label] for c in reply.choices]
         out["multi"] = reply.multi
+        # Buttons carry the conversation version: without it a queued question reads as stale.
+        out["version"] = reply.version
     if reply.image:
         out["image"] = {"path": str(reply.image.path), "caption": reply.image.caption}
     if reply.document:
@@ -32,6 +34,7 @@ def reply_from_dict(data: dict[str, Any]) -> Reply:
         document=Document(Path(doc["path"]), doc["filename"], doc.get("caption", ""))
         if doc
         else None,
+        version=int(data.get("version", 0)),
         lang=data.get("lang", "vi"),
     )
 
