@@ -11,7 +11,6 @@ from datetime import datetime
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import (
@@ -30,6 +29,7 @@ from bot.channels.telegram import render
 from bot.channels.telegram.adapter import CAPS, CHANNEL, make_router
 from bot.channels.telegram.menu import set_commands
 from bot.channels.telegram.retry import RETRYING, RetryMiddleware
+from bot.channels.telegram.session import TelegramSession
 from bot.channels.telegram.webhook import GuardedRequestHandler
 from bot.pipeline import Pipeline
 from handlers.messages import Reply
@@ -74,7 +74,7 @@ class TelegramChannel:
         self.webhook_url = f"{public_base_url}{WEBHOOK_PATH}" if public_base_url else None
         self.webhook_secret = webhook_secret
         self.polling_timeout = polling_timeout
-        session = AiohttpSession(
+        session = TelegramSession(
             api=TelegramAPIServer.from_base(api_base), timeout=request_timeout
         )
         session.middleware(RetryMiddleware())
