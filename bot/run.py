@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -35,6 +36,7 @@ async def serve(app: App) -> int:
         await channel.start()
     log.info("running: %s", ", ".join(c.name for c in channels))
     background = start_background(app, channels)
+    _freeze_startup_objects()
     try:
         await _wait_for_signal()
     finally:
@@ -68,6 +70,15 @@ def make_channels(app: App) -> list[Channel]:
             )
         )
     return channels
+
+
+def _freeze_startup_objects() -> None:
+    """Move what start-up built (modules, types, settings) out of the garbage collector's reach.
+
+    They live as long as the process; without this every full collection walks them all again
+    (~100 ms each on a busy worker). Standard CPython practice for long-running servers."""
+    gc.collect()
+    gc.freeze()
 
 
 async def _wait_for_signal() -> None:
