@@ -9,6 +9,7 @@ from models.inbound import Inbound
 from models.indicator import Indicator, Target, Unit
 from models.member import ChannelAccount, FailedAttempt, InviteCode, LinkCode, Member, Role
 from models.outbox import BotUsage, JobRun, OutboxMessage
+from models.reach import HouseholdReach
 from models.visit import Outcome, Visit
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Conversion",
     "FailedAttempt",
     "Household",
+    "HouseholdReach",
     "Inbound",
     "Indicator",
     "InviteCode",

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 
+from handlers import lookup_limit
 from handlers.context import Context
 from handlers.fieldlog import MAX_PEOPLE, aliases, codes_hint
 from handlers.flows.visit import new_household, no_village, present, start_data
@@ -160,11 +161,18 @@ async def _household(ctx: Context, data: dict, parsed: Parsed) -> Result:
             note = ctx._("This household is new. Let us add it.")
             result.replies.insert(0, Reply(note))
             return result
+        refused = await lookup_limit.refusal(ctx, [row])
+        if refused:
+            return keep(refused)
         data["hh"] = row.id
         return await advance(ctx, data)
     found = await search_households(
         ctx.session, commune_id=member.commune_id, village_id=village_id, text=parsed.key
     )
+    # Candidates of another village are listed with names: each counts as reached.
+    refused = await lookup_limit.refusal(ctx, found.rows)
+    if refused:
+        return keep(refused)
     exact = [r for r in found.rows if fold(r.head_name) == fold(parsed.key)]
     sure = (found.kind == "address" and len(found.rows) == 1) or (
         len(found.rows) == 1 and len(exact) == 1

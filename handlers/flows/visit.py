@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from handlers import lookup_limit
 from handlers.context import Context
 from handlers.fieldlog import has_words, household_line, is_skip
 from handlers.messages import Choice, Reply, Result, done, keep
@@ -71,6 +72,10 @@ async def _search(ctx: Context, data: dict, text: str) -> Result:
     found = await search_households(
         ctx.session, commune_id=member.commune_id, village_id=member.village_id, text=text
     )
+    refused = await lookup_limit.refusal(ctx, found.rows)
+    if refused:
+        # Another household of the own village may still be typed at this step.
+        return ask(ctx, "find", data, refused)
     return await present(ctx, data, found)
 
 
@@ -231,6 +236,9 @@ async def on_new_keys(ctx: Context) -> Result:
             )
         )
     same = await by_key(ctx.session, commune_id=ctx.member.commune_id, code=code, phone=phone)
+    refused = await lookup_limit.refusal(ctx, [same] if same else [])
+    if refused:
+        return keep(Reply(refused.text, tuple(ctx.state.choices)))
     if same is not None:
         # The same code or phone anywhere in the commune is the same household.
         data["new"], data["hh"] = None, same.id

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from handlers import lookup_limit
 from handlers.context import Context
 from handlers.fieldlog import (
     MAX_NOTE,
@@ -224,6 +225,9 @@ async def _save(ctx: Context, data: dict) -> Result:
         same = await by_key(
             ctx.session, commune_id=member.commune_id, code=new.get("code"), phone=new.get("phone")
         )
+        refused = await lookup_limit.refusal(ctx, [same] if same else [])
+        if refused:
+            return done(refused)
         data["hh"] = same.id if same else await create_household(
             ctx.session, commune_id=member.commune_id, village_id=member.village_id,
             name=new["name"], house=new.get("house"), hamlet=new.get("hamlet"),

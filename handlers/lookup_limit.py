@@ -1,0 +1,53 @@
+"""The daily limit on households a member may reach outside their own village.
+
+A household's exact code or phone reaches it anywhere in the commune (same code = same
+household), and the summary shows its head's name. The limit keeps an insider from turning
+that into a name lookup by guessing many codes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from handlers.context import Context
+from handlers.messages import Reply
+from models.household_search import HouseholdRow
+from models.member import Role
+from models.reach import reached_since, record_reach
+
+log = logging.getLogger(__name__)
+
+# Far more than a volunteer logs for neighbours in a day, yet caps a guesser at 20 names a day.
+MAX_OUTSIDE_PER_DAY = 20
+WINDOW = timedelta(hours=24)
+
+
+async def refusal(ctx: Context, rows: Iterable[HouseholdRow]) -> Reply | None:
+    """None when the member may see these households (their reach is recorded), else the refusal.
+
+    Every household of another village about to be shown counts, once per rolling 24 hours.
+    """
+    member = ctx.member
+    # Officials see the whole commune anyway.
+    if member.at_least(Role.OFFICIAL) or member.village_id is None:
+        return None
+    outside = {r.id for r in rows if r.village_id != member.village_id}
+    if not outside:
+        return None
+    since = ctx.now - WINDOW
+    reached = await reached_since(ctx.session, member_id=member.id, since=since)
+    if len(reached | outside) > MAX_OUTSIDE_PER_DAY:
+        log.info("outside-village lookup refused: member %s, %s reached", member.id, len(reached))
+        return Reply(
+            ctx._(
+                "You have looked up many households outside your village today, so I cannot "
+                "show this one. You can still log visits in your own village. If you need to "
+                "log more elsewhere, please ask your team leader or a commune official."
+            )
+        )
+    await record_reach(
+        ctx.session, member_id=member.id, household_ids=sorted(outside), at=ctx.now, since=since
+    )
+    return None
