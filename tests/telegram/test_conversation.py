@@ -119,3 +119,18 @@ async def test_repeated_button_press_is_handled_once(telegram, demo, sessionmake
     assert len(telegram.fake.sent(lan.chat_id)) == count
     async with sessionmaker() as session:
         assert len((await session.execute(select(Member))).scalars().all()) == 1
+
+
+async def test_a_slow_press_answer_does_not_hold_back_the_next_question(telegram, demo):
+    """The spinner's answer, the old question's tick and the next question go out together."""
+    lan = telegram.user(5009)
+    await lan.send(f"/start {demo.invites['volunteer']}")
+    await lan.press("Đúng")
+    await lan.send("/ngonngu")
+    telegram.fake.stall("answerCallbackQuery", 0.6)  # a slow round trip to Telegram
+    telegram.fake.stall("editMessageText", 0.6)
+    await lan.press("English")
+    assert lan.last_text == "Language set to English."
+    calls = {c.method: c.at for c in telegram.fake.calls}  # the last call of each method
+    # One after the other, the reply would arrive at least 1,2 s after the answer was asked.
+    assert calls["sendMessage"] - calls["answerCallbackQuery"] < 0.5

@@ -142,9 +142,13 @@ def make_router(process: Process, clock: Callable[[], datetime], guard: Guard) -
                 await guard(incoming.chat_id, query.answer(replies[0].text, show_alert=True))
                 await guard(incoming.chat_id, render.close_question(bot, query))
                 return
-            await guard(incoming.chat_id, query.answer())
-            await guard(incoming.chat_id, render.show_pick(bot, query))
-            await guard(incoming.chat_id, render.send_replies(bot, incoming.chat_id, replies))
+            # Independent calls: the next question need not wait two round trips to Telegram
+            # for the spinner and the old question's tick. The replies keep their own order.
+            await asyncio.gather(
+                guard(incoming.chat_id, query.answer()),
+                guard(incoming.chat_id, render.show_pick(bot, query)),
+                guard(incoming.chat_id, render.send_replies(bot, incoming.chat_id, replies)),
+            )
 
     return router
 
