@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
-
-import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -27,6 +24,7 @@ from bench.throughput import (  # noqa: E402
     free_port,
     load_users,
     prepare,
+    shut_down,
     spawn_workers,
     wait_ready,
 )
@@ -64,13 +62,7 @@ async def soak(args: argparse.Namespace) -> list[tuple[float, int, float]]:
     try:
         await asyncio.gather(sample(), *(member(u) for u in users[: args.concurrency]))
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            with contextlib.suppress(psutil.TimeoutExpired):
-                proc.wait(15)
-        await load.close()
-        await fake.close()
+        await shut_down(procs, load, fake)
     return rows
 
 

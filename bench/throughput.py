@@ -190,15 +190,20 @@ async def run_target(name: str, url: str | None, workers: int, args: argparse.Na
         log(f"{name}: 80 % done")
     finally:
         mb = await rss.stop()
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            with contextlib.suppress(psutil.TimeoutExpired):
-                proc.wait(15)
-        await load.close()
-        await fake.close()
+        await shut_down(procs, load, fake)
         log(f"{name}: stopped")
     return {"name": name, "peak": peak, "steady": steady, "rss_mb": mb, "gen_cpu": gen_cpu}
+
+
+async def shut_down(procs: list[psutil.Popen], load: Load, fake: LeanFake) -> None:
+    """Workers get SIGTERM (a clean stop, as systemd does) and 15 s; then the load and fake."""
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        with contextlib.suppress(psutil.TimeoutExpired):
+            proc.wait(15)
+    await load.close()
+    await fake.close()
 
 
 def bot_cpu(procs: list[psutil.Popen]) -> float:
