@@ -16,11 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from bot.jobs import fire_times, run_scheduled, trigger_for
 from models.base import utcnow
+from models.inbound import KEEP_HANDLED, prune_handled
 from models.schedule import CommuneSchedule, JobRule, schedules
 
 log = logging.getLogger(__name__)
 # Any constant shared by every worker of one deployment ("cdsbot" as bytes, as a number).
 LOCK_KEY = 0x636473626F74
+HOUSEKEEPING = timedelta(hours=1)
+PRUNE_BATCH = 5_000
+PRUNE_BATCHES = 100  # at most 500.000 keys an hour; a backlog clears over a few hours
 
 
 class Elector:
@@ -91,6 +95,7 @@ class JobScheduler:
         self.sessionmaker, self.tz, self.grace, self.clock = sessionmaker, tz, grace, clock
         self.elector = Elector(engine, lock_key)
         self.leading = False
+        self.last_housekeeping: datetime | None = None
         self.rules: dict[str, tuple[JobRule, ZoneInfo]] = {}
         self.aps: AsyncIOScheduler | None = None
 
@@ -125,8 +130,27 @@ class JobScheduler:
                 communes = await schedules(session)
             self._sync(communes)
             await self.catch_up()
+            await self.housekeeping()
         except Exception:
             log.exception("scheduler tick failed")
+
+    async def housekeeping(self) -> int:
+        """Hourly on the leader: drop handled message keys past the redelivery window, in
+        short batches so no transaction holds the table for long."""
+        now = self.clock()
+        if self.last_housekeeping is not None and now - self.last_housekeeping < HOUSEKEEPING:
+            return 0
+        self.last_housekeeping = now
+        dropped = 0
+        for _ in range(PRUNE_BATCHES):
+            async with self.sessionmaker() as session, session.begin():
+                n = await prune_handled(session, before=now - KEEP_HANDLED, limit=PRUNE_BATCH)
+            dropped += n
+            if n < PRUNE_BATCH:
+                break
+        if dropped:
+            log.info("housekeeping: %s handled message keys dropped", dropped)
+        return dropped
 
     def _sync(self, communes: list[CommuneSchedule]) -> None:
         """Make the cron jobs match the rules in the database (settings changed → new trigger)."""

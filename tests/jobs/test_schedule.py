@@ -3,12 +3,15 @@ within the grace window, never twice for one scheduled time, and one leader on P
 
 import asyncio
 import random
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.scheduler import Elector, JobScheduler
+from handlers.context import Capabilities
+from handlers.messages import Incoming
+from models.inbound import Inbound
 from models.outbox import JobRun
 from models.schedule import JOB_DEFAULTS
 from tests.conftest import PG_URL, TZ, pg_engine
@@ -142,3 +145,32 @@ async def test_the_running_scheduler_keeps_one_cron_job_per_commune_and_job(
         assert sched.leading
     finally:
         await sched.stop()
+
+
+async def test_the_leader_drops_handled_message_keys_after_a_week_and_keeps_failed_ones(
+    sessionmaker, engine, clock, pipeline, demo
+):
+    async def say(key: str) -> list:
+        incoming = Incoming("telegram", "u1", "u1", key, clock.now.astimezone(UTC), text="/start")
+        return await pipeline.process(incoming, Capabilities())
+
+    assert await say("old")
+    async with sessionmaker() as session, session.begin():
+        session.add(Inbound(channel="telegram", message_key="old-failed", status="failed",
+                            payload={"text": "kept"}, received_at=clock.now))  # fmt: skip
+    clock.advance(days=6, hours=23)
+    assert await say("recent")
+    assert await say("old") == []  # a retry within the week is still recognised
+    sched = scheduler(sessionmaker, engine, clock)
+    clock.advance(hours=2)
+    await sched.tick()  # the leader's minute tick prunes
+    async with sessionmaker() as session:
+        keys = (await session.execute(select(Inbound.message_key, Inbound.status))).all()
+    assert sorted(keys) == [("old-failed", "failed"), ("recent", "done")]
+    # Once an hour: the next tick within the hour does not prune again.
+    assert await sched.housekeeping() == 0
+    clock.advance(hours=1)
+    assert await sched.housekeeping() == 0  # nothing else is old enough yet
+    await sched.stop()
+    async with sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(Inbound)) == 2
