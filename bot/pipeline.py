@@ -11,10 +11,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.context import Capabilities, Context, MemberView
@@ -70,7 +68,9 @@ class Pipeline:
                 "status": "done",
                 "received_at": self.clock(),
             }
-            if not (await conn.execute(_mark_received(conn.dialect.name), received)).rowcount:
+            if not await insert_ignore(
+                conn, Inbound.__table__, received, conflict=["channel", "message_key"]
+            ):
                 log.info("duplicate %s/%s ignored", incoming.channel, incoming.key)
                 return []
             conv = await load_conversation(
@@ -180,16 +180,3 @@ def _next_state(conv: ConversationRow, result: Result) -> list[Reply]:
         conv.version += 1
     version = conv.version
     return [replace(r, version=version) if r.choices else r for r in replies]
-
-
-_MARK_RECEIVED: dict[str, Any] = {}
-
-
-def _mark_received(dialect: str) -> Any:
-    """INSERT … ON CONFLICT DO NOTHING of the message key, built once per dialect."""
-    if dialect not in _MARK_RECEIVED:
-        module = postgresql if dialect == "postgresql" else sqlite
-        _MARK_RECEIVED[dialect] = module.insert(Inbound.__table__).on_conflict_do_nothing(
-            index_elements=["channel", "message_key"]
-        )
-    return _MARK_RECEIVED[dialect]

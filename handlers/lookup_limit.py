@@ -47,7 +47,12 @@ async def refusal(ctx: Context, rows: Iterable[HouseholdRow]) -> Reply | None:
                 "log more elsewhere, please ask your team leader or a commune official."
             )
         )
+    # Only first reaches are recorded: a repeat within the window is already counted.
     await record_reach(
-        ctx.session, member_id=member.id, household_ids=sorted(outside), at=ctx.now, since=since
+        ctx.session,
+        member_id=member.id,
+        household_ids=sorted(outside - reached),
+        at=ctx.now,
+        since=since,
     )
     return None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import SQLModel
 
 # Stable constraint names so Alembic autogenerate and batch mode agree on SQLite and PostgreSQL.
@@ -44,12 +45,28 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def dialect_insert(dialect: str, table: Any) -> Any:
+    """The dialect's INSERT, the one with ON CONFLICT clauses (SQLite and PostgreSQL)."""
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+
+
+@cache
+def _insert_ignoring(dialect: str, table: Any, conflict: tuple[str, ...]) -> Any:
+    return dialect_insert(dialect, table).on_conflict_do_nothing(index_elements=list(conflict))
+
+
 async def insert_ignore(
-    session: AsyncSession, table: Any, values: dict[str, Any], *, conflict: list[str]
+    session: AsyncSession | AsyncConnection,
+    table: Any,
+    values: dict[str, Any],
+    *,
+    conflict: list[str],
 ) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING on either dialect; True when a row was inserted."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    module = postgresql if dialect == "postgresql" else sqlite
-    stmt = module.insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict)
-    result = await session.execute(stmt)
+    """INSERT … ON CONFLICT DO NOTHING on either dialect; True when a row was inserted.
+
+    The statement is built once per (dialect, table, conflict) and the values bound per call:
+    it runs on every message (the dedupe key), so building it each time would cost."""
+    dialect = session.dialect if isinstance(session, AsyncConnection) else session.bind.dialect
+    stmt = _insert_ignoring(dialect.name, table, tuple(conflict))
+    result = await session.execute(stmt, values)
     return bool(result.rowcount)

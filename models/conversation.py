@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import JSON, Column, bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import Field, SQLModel
 
-from models.base import UTCDateTime, utcnow
+from models.base import UTCDateTime, dialect_insert, utcnow
 
 
 class Conversation(SQLModel, table=True):
@@ -54,19 +54,16 @@ _LOAD = (
     .where(_c.channel == bindparam("channel"), _c.chat_id == bindparam("chat_id"))
     .with_for_update()
 )
-_SAVE: dict[str, Any] = {}
 
 
+@cache
 def _save_statement(dialect: str) -> Any:
     """INSERT … ON CONFLICT DO UPDATE: a chat's first turn and every later one, race-free."""
-    if dialect not in _SAVE:
-        module = postgresql if dialect == "postgresql" else sqlite
-        stmt = module.insert(_table)
-        _SAVE[dialect] = stmt.on_conflict_do_update(
-            index_elements=[_c.channel, _c.chat_id],
-            set_={name: stmt.excluded[name] for name in (*_STATE, "updated_at")},
-        )
-    return _SAVE[dialect]
+    stmt = dialect_insert(dialect, _table)
+    return stmt.on_conflict_do_update(
+        index_elements=[_c.channel, _c.chat_id],
+        set_={name: stmt.excluded[name] for name in (*_STATE, "updated_at")},
+    )
 
 
 async def load_conversation(
