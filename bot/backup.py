@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
+
+from bot.work_progress import WorkProgress
+from locales import N_
+
+Progress = Callable[[str], AbstractContextManager[WorkProgress | None]]
+SAVE_CURRENT = N_("Saving the current database")
+RESTORE = N_("Restoring the backup")
 
 PREFIX = "cdsbot-"
 
@@ -34,35 +44,48 @@ def sqlite_file(url: str) -> Path:
     return Path(database)
 
 
-def backup(url: str, target: Path) -> Path:
+def backup(url: str, target: Path, work: WorkProgress | None = None) -> Path:
+    """SQLite reports pages copied; PostgreSQL tables dumped (the caller sets their total)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         raise BackupError(f"{target} already exists")
     if is_sqlite(url):
-        _sqlite_copy(sqlite_file(url), target)
+        _sqlite_copy(sqlite_file(url), target, work)
     else:
-        _pg_dump(url, target)
+        _pg_dump(url, target, work)
     return target
 
 
-def restore(url: str, source: Path, now: datetime) -> Path:
-    """Replace the database with a backup; the current data is saved first. Returns that copy."""
+def restore(url: str, source: Path, now: datetime, *, progress: Progress | None = None) -> Path:
+    """Replace the database with a backup; the current data is saved first. Returns that copy.
+
+    `progress(label)` opens the progress display of each of the two steps."""
     if not source.is_file():
         raise BackupError(f"{source} is not a file")
+    step = progress or (lambda _label: contextlib.nullcontext())
     if is_sqlite(url):
         _check_sqlite_backup(source)
         current = sqlite_file(url)
         saved = current.with_name(f"{current.name}.before-restore-{now:%Y%m%d-%H%M%S}")
-        _sqlite_copy(current, saved)
-        _sqlite_copy(source, current)
+        with step(SAVE_CURRENT) as work:
+            _sqlite_copy(current, saved, work)
+        with step(RESTORE) as work:
+            _sqlite_copy(source, current, work)
         return saved
     saved = source.parent / f"before-restore-{now:%Y%m%d-%H%M%S}.dump"
-    _pg_dump(url, saved)
-    _pg_run(
-        "pg_restore",
-        url,
-        ["--clean", "--if-exists", "--no-owner", "--single-transaction", str(source)],
-    )
+    tables = _pg_table_count(source)
+    with step(SAVE_CURRENT) as work:
+        _pg_dump(url, saved, work)
+    with step(RESTORE) as work:
+        if work is not None:
+            work.reset(tables)
+        _pg_run(
+            "pg_restore",
+            url,
+            ["--clean", "--if-exists", "--no-owner", "--single-transaction", str(source)],
+            work=work,
+            marker="processing data for table",
+        )
     return saved
 
 
@@ -75,13 +98,21 @@ def prune(folder: Path, keep: int) -> list[Path]:
     return old
 
 
-def _sqlite_copy(source: Path, target: Path) -> None:
+def _sqlite_copy(source: Path, target: Path, work: WorkProgress | None = None) -> None:
     # The backup API copies a consistent snapshot while other connections keep writing.
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     dst = sqlite3.connect(target, timeout=30)
+
+    def step(_status: int, remaining: int, total: int) -> None:
+        if work is not None:
+            if work.total != total:
+                work.reset(total)
+            work.advance_to(total - remaining)
+
     try:
         with dst:
-            src.backup(dst)
+            # Copied in steps of 4 MiB (4 KiB pages) so progress can be shown between them.
+            src.backup(dst, pages=1024, progress=step)
     finally:
         src.close()
         dst.close()
@@ -111,20 +142,58 @@ def _libpq(url: str) -> tuple[str, dict[str, str]]:
     return plain.render_as_string(hide_password=False), env
 
 
-def _pg_dump(url: str, target: Path) -> None:
-    _pg_run("pg_dump", url, ["--format=custom", "--no-owner", f"--file={target}"])
+def _pg_dump(url: str, target: Path, work: WorkProgress | None = None) -> None:
+    _pg_run(
+        "pg_dump",
+        url,
+        ["--format=custom", "--no-owner", f"--file={target}"],
+        work=work,
+        marker="dumping contents of table",
+    )
 
 
-def _pg_run(tool: str, url: str, args: list[str]) -> None:
+def _pg_table_count(dump: Path) -> int | None:
+    """Tables with data in a custom-format dump, from its table of contents."""
+    _require("pg_restore")
+    proc = subprocess.run(
+        ["pg_restore", "--list", str(dump)], capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["failed"])[-1]
+        raise BackupError(f"pg_restore: {last}")
+    return sum(" TABLE DATA " in line for line in proc.stdout.splitlines()) or None
+
+
+def _require(tool: str) -> None:
     if shutil.which(tool) is None:
         raise BackupError(
             f"{tool} is not installed: install the PostgreSQL client tools "
             "(apt install postgresql-client) or back up with your provider's tools"
         )
+
+
+def _pg_run(
+    tool: str, url: str, args: list[str], *, work: WorkProgress | None = None, marker: str = ""
+) -> None:
+    """Run a libpq tool; with `work`, its --verbose lines containing `marker` count one each."""
+    _require(tool)
     dsn, env = _libpq(url)
-    proc = subprocess.run(
-        [tool, *args, f"--dbname={dsn}"], env=env, capture_output=True, text=True, check=False
-    )
+    verbose = ["--verbose"] if work is not None else []
+    with subprocess.Popen(
+        [tool, *verbose, *args, f"--dbname={dsn}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        last, error = "failed", ""
+        for line in proc.stderr or ():
+            if work is not None and marker in line:
+                work.advance()
+            elif "error:" in line:
+                error = line.strip()
+            elif line.strip():
+                last = line.strip()
     if proc.returncode != 0:
-        last = (proc.stderr.strip().splitlines() or ["failed"])[-1]
-        raise BackupError(f"{tool}: {last}")
+        # The tool's own prefix is dropped: "pg_dump: error: …" reads "pg_dump: …".
+        raise BackupError(f"{tool}: {(error or last).split('error:', 1)[-1].strip()}")

@@ -7,9 +7,12 @@ The database must be migrated; ids continue after the current maximum, so it can
 
 from __future__ import annotations
 
+import contextlib
 import random
 import sqlite3
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -18,9 +21,13 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from locales import N_
 from models.indicator import Unit
 from models.seed import ensure_catalogue
 
+Progress = Callable[[str], AbstractContextManager[Any]]
+BUILD = N_("Building synthetic rows")
+LOAD = N_("Loading rows")
 PERSON_FACTOR = 3  # people per household for person-unit populations
 
 
@@ -49,7 +56,13 @@ def _spread(rng: random.Random, mean: float, cap: int) -> int:
     return min(cap, int(rng.uniform(0, 2 * mean) + 0.5))
 
 
-def build(plan: Plan, indicators: list[tuple[int, str]], start: dict[str, int], now: datetime):
+def build(
+    plan: Plan,
+    indicators: list[tuple[int, str]],
+    start: dict[str, int],
+    now: datetime,
+    on_commune: Callable[[], None] = lambda: None,
+):
     """All rows as {table: (columns, [tuples])}; datetimes are naive UTC."""
     rng = random.Random(plan.seed)
     ids = Ids(start)
@@ -146,6 +159,7 @@ def build(plan: Plan, indicators: list[tuple[int, str]], start: dict[str, int], 
             out["target"].append(
                 _target(ids, commune_id, None, indicator_id, population, baseline, today, plan)
             )
+        on_commune()
     return out
 
 
@@ -228,8 +242,17 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
-async def generate(engine: AsyncEngine, plan: Plan, *, now: datetime | None = None) -> dict:
-    """Create the dataset; returns row counts and seconds spent building and loading."""
+async def generate(
+    engine: AsyncEngine,
+    plan: Plan,
+    *,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> dict:
+    """Create the dataset; returns row counts and seconds spent building and loading.
+
+    `progress(label)` opens the progress display of each step (communes built, rows loaded)."""
+    step = progress or (lambda _label: contextlib.nullcontext())
     now = now or datetime.now(UTC)
     started = time.perf_counter()
     async with engine.begin() as conn:
@@ -242,12 +265,19 @@ async def generate(engine: AsyncEngine, plan: Plan, *, now: datetime | None = No
         codes = await ensure_catalogue(session)
         units = dict((await session.execute(text("SELECT id, unit FROM indicator"))).all())
     indicators = [(i, units[i]) for i in codes.values()]
-    rows = build(plan, indicators, start, now)
+    with step(BUILD) as work:
+        if work is not None:
+            work.reset(plan.communes)
+        rows = build(plan, indicators, start, now, work.advance if work else lambda: None)
     built = time.perf_counter()
-    if engine.dialect.name == "sqlite":
-        _load_sqlite(make_url(str(engine.url)).database, rows)
-    else:
-        await _load_pg(engine, rows)
+    with step(LOAD) as work:
+        if work is not None:
+            work.reset(sum(len(r) for r in rows.values()))
+        loaded = work.advance if work else lambda _n: None
+        if engine.dialect.name == "sqlite":
+            _load_sqlite(make_url(str(engine.url)).database, rows, loaded)
+        else:
+            await _load_pg(engine, rows, loaded)
     return {
         "rows": {t: len(r) for t, r in rows.items()},
         "build_s": round(built - started, 1),
@@ -263,9 +293,15 @@ def _with_defaults(table: str, rows: list[tuple]) -> tuple[tuple[str, ...], list
 
 
 BIG = ("household", "visit", "conversion")
+CHUNK = 50_000  # rows per executemany/COPY: progress between them, no measurable cost
 
 
-def _load_sqlite(path: str, rows: dict[str, list[tuple]]) -> None:
+def _chunks(data: list[tuple]):
+    for i in range(0, len(data), CHUNK):
+        yield data[i : i + CHUNK]
+
+
+def _load_sqlite(path: str, rows: dict[str, list[tuple]], loaded: Callable[[int], None]) -> None:
     db = sqlite3.connect(path)
     db.execute("PRAGMA synchronous=OFF")
     # Building the secondary indexes once after the load is several times faster than
@@ -280,14 +316,18 @@ def _load_sqlite(path: str, rows: dict[str, list[tuple]]) -> None:
         for table, given in rows.items():
             cols, data = _with_defaults(table, given)
             sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-            db.executemany(sql, ([_sqlite_value(v) for v in r] for r in data))
+            for chunk in _chunks(data):
+                db.executemany(sql, ([_sqlite_value(v) for v in r] for r in chunk))
+                loaded(len(chunk))
         for _name, sql in indexes:
             db.execute(sql)
     db.execute("ANALYZE")
     db.close()
 
 
-async def _load_pg(engine: AsyncEngine, rows: dict[str, list[tuple]]) -> None:
+async def _load_pg(
+    engine: AsyncEngine, rows: dict[str, list[tuple]], loaded: Callable[[int], None]
+) -> None:
     async with engine.begin() as conn:
         raw = await conn.get_raw_connection()
         driver = raw.driver_connection
@@ -302,7 +342,9 @@ async def _load_pg(engine: AsyncEngine, rows: dict[str, list[tuple]]) -> None:
             await driver.execute(f'DROP INDEX "{index["indexname"]}"')
         for table, given in rows.items():
             cols, data = _with_defaults(table, given)
-            await driver.copy_records_to_table(table, records=data, columns=list(cols))
+            for chunk in _chunks(data):
+                await driver.copy_records_to_table(table, records=chunk, columns=list(cols))
+                loaded(len(chunk))
             await driver.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT max(id) FROM {table}))"

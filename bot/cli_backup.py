@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sqlalchemy import text
+
 from bot.app import App
-from bot.backup import BackupError, backup, default_path, prune, restore
+from bot.backup import BackupError, backup, default_path, is_sqlite, prune, restore
 from bot.cli import CliError
+from bot.work_progress import WorkProgress
+from locales import N_, translator
 from models.base import utcnow
 from models.migrate import upgrade
 
@@ -27,25 +31,61 @@ def register(sub) -> None:
 async def cmd_backup(app: App, args: argparse.Namespace) -> int:
     url = app.settings.database_url
     target = args.to or default_path(app.settings.data_dir, url, utcnow())
+    t = translator(app.settings.default_locale)
+    tables = None if is_sqlite(url) else await _pg_tables(app)
     try:
-        backup(url, target)
+        with WorkProgress(t, N_("Backing up the database"), total=tables) as work:
+            backup(url, target, work)
+            work.summary = t.gettext(
+                "Backup written to {path} ({size}) in {elapsed}",
+                path=str(target),
+                size=_size(t, target),
+                elapsed=work.elapsed(),
+            )
     except BackupError as exc:
         raise CliError(str(exc)) from None
-    print(f"Backup written to {target}")
     if args.to is None:
         for old in prune(target.parent, args.keep):
-            print(f"Old backup removed: {old.name}")
+            print(t.gettext("Old backup removed: {name}", name=old.name))
     return 0
 
 
 async def cmd_restore(app: App, args: argparse.Namespace) -> int:
     # No connection of ours may stay open while the file underneath is replaced.
     await app.engine.dispose()
+    t = translator(app.settings.default_locale)
     try:
-        saved = restore(app.settings.database_url, args.path, utcnow())
+        saved = restore(
+            app.settings.database_url,
+            args.path,
+            utcnow(),
+            progress=lambda label: WorkProgress(t, label),
+        )
     except BackupError as exc:
         raise CliError(str(exc)) from None
     # A backup from an older version is brought up to the current schema.
     await upgrade(app.engine)
-    print(f"Restored from {args.path}. The data before the restore is in {saved}")
+    print(
+        t.gettext(
+            "Restored from {path}. The data before the restore is in {saved}",
+            path=str(args.path),
+            saved=str(saved),
+        )
+    )
     return 0
+
+
+def _size(t, path: Path) -> str:
+    return t.gettext("{mib} MiB", mib=t.num(path.stat().st_size / 2**20, 1))
+
+
+async def _pg_tables(app: App) -> int | None:
+    """How many tables pg_dump will dump (every schema but the system ones)."""
+    async with app.engine.connect() as conn:
+        count = await conn.scalar(
+            text(
+                "SELECT count(*) FROM pg_tables "
+                "WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
+            )
+        )
+    return count or None

@@ -6,6 +6,8 @@ import argparse
 
 from bot.app import App
 from bot.benchgen import Plan, generate
+from bot.work_progress import WorkProgress
+from locales import translator
 
 
 def register(sub) -> None:
@@ -34,7 +36,15 @@ async def cmd_bench_gen(app: App, args: argparse.Namespace) -> int:
         visits_per=args.visits_per,
         seed=args.seed,
     )
-    result = await generate(app.engine, plan)
-    counts = ", ".join(f"{table} {n:,}" for table, n in result["rows"].items())
-    print(f"{counts}; built in {result['build_s']} s, loaded in {result['load_s']} s")
+    t = translator(app.settings.default_locale)
+    result = await generate(app.engine, plan, progress=lambda label: WorkProgress(t, label))
+    counts = ", ".join(f"{table} {t.num(n)}" for table, n in result["rows"].items())
+    print(
+        t.gettext(
+            "Generated {counts}; built in {build} s, loaded in {load} s",
+            counts=counts,
+            build=t.num(result["build_s"], 1),
+            load=t.num(result["load_s"], 1),
+        )
+    )
     return 0

@@ -1,6 +1,7 @@
 """`cdsbot backup` / `cdsbot restore` round trips, run as real processes."""
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -15,12 +16,13 @@ ROOT = Path(__file__).parent.parent.parent
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
-def cdsbot(cwd: Path, url: str, *args: str, stdin: str = ""):
+def cdsbot(cwd: Path, url: str, *args: str, stdin: str = "", env: dict | None = None):
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "DATA_DIR": str(cwd / "data"),
         "PYTHONPATH": str(ROOT),
+        **(env or {}),
     }
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
@@ -128,12 +130,15 @@ def test_postgresql_backup_and_restore_round_trip(tmp_path):
     try:
         assert cdsbot(tmp_path, url, "demo").returncode == 0
         target = tmp_path / "pg.dump"
-        made = cdsbot(tmp_path, url, "backup", "--to", str(target))
+        made = cdsbot(tmp_path, url, "backup", "--to", str(target), env={"DEFAULT_LOCALE": "en"})
         assert made.returncode == 0, made.stderr
+        # pg_dump's --verbose lines count the tables dumped against those the database holds.
+        assert re.search(r"Backing up the database: (\d+) of \1 \(100%\)", made.stdout)
         add_invite(tmp_path, url)
         assert asyncio.run(sql(plain, "SELECT count(*) FROM invite_code")) == 4
-        back = cdsbot(tmp_path, url, "restore", str(target))
+        back = cdsbot(tmp_path, url, "restore", str(target), env={"DEFAULT_LOCALE": "en"})
         assert back.returncode == 0, back.stderr
+        assert re.search(r"Restoring the backup: (\d+) of \1 \(100%\)", back.stdout)
         assert asyncio.run(sql(plain, "SELECT count(*) FROM invite_code")) == 3
         assert asyncio.run(sql(plain, "SELECT count(*) FROM household")) == 40
     finally:
