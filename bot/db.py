@@ -1,11 +1,16 @@
-"""The async engine and session factory; SQLite gets WAL and a busy timeout."""
+"""The async engine and session factory; SQLite gets WAL and a busy timeout.
+
+Every engine hides SQL parameters from its exceptions and scrubs what the driver adds to them:
+a failed INSERT would otherwise carry names, phones and message text into logs and tracebacks.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -13,8 +18,14 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+# asyncpg: "invalid input for query argument $2: 'Nguyễn Thị Lan' (…)" and, from PostgreSQL,
+# "DETAIL:  Failing row contains (…)" / "Key (phone)=(0912…) already exists".
+_ARGUMENT = re.compile(r"(invalid input for query argument \$\d+[^:]*):.*", re.DOTALL)
+_DETAIL = re.compile(r"\n?DETAIL:.*", re.DOTALL)
+
 
 def make_engine(url: str, **kwargs) -> AsyncEngine:
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -35,9 +46,41 @@ def make_engine(url: str, **kwargs) -> AsyncEngine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
-        return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, **kwargs)
+    else:
+        engine = create_async_engine(
+            url, pool_size=10, max_overflow=10, pool_pre_ping=True, **kwargs
+        )
+    event.listen(engine.sync_engine, "handle_error", scrub_error)
+    return engine
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def scrub_error(ctx: ExceptionContext) -> None:
+    """Remove row values from the exception and every exception chained to it, in place."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [ctx.sqlalchemy_exception, ctx.original_exception]
+    while pending:
+        exc = pending.pop()
+        if exc is None or id(exc) in seen:
+            continue
+        seen.add(id(exc))
+        scrub(exc)
+        pending += [exc.__cause__, exc.__context__, getattr(exc, "orig", None)]
+
+
+def scrub(exc: BaseException) -> None:
+    try:
+        if getattr(exc, "detail", None) and not isinstance(exc.detail, list):
+            exc.detail = None  # asyncpg (and SQLAlchemy's asyncpg adapter) print it with str()
+        if exc.args and isinstance(exc.args[0], str):
+            exc.args = (scrub_text(exc.args[0]), *exc.args[1:])
+    except (AttributeError, TypeError):  # an immutable exception type: leave it
+        pass
+
+
+def scrub_text(message: str) -> str:
+    message = _ARGUMENT.sub(r"\1 (value hidden)", message)
+    return _DETAIL.sub("", message)
