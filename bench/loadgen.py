@@ -25,7 +25,7 @@ from fakes.telegram_api import FakeTelegram  # noqa: E402
 
 from models.keys import fold  # noqa: E402
 
-SECRET = "bench-secret"
+SECRET = "bench-secret-0123456789abcdef0123456789"
 # Session kinds and their weights: visits dominate, as in the field.
 MIX = (("visit", 5), ("tiendo", 2), ("cuatoi", 2), ("bad", 1))
 VISIT_PRESSES = ("gap", "dien", "nuoc", "xong", "bo qua", "bo qua", "luu")

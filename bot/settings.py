@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The secret signs every file link and derives each Zalo bot's webhook secret: it must resist
+# an offline guess from one forwarded link (32 hex characters are already 128 bits).
+WEBHOOK_SECRET_MIN = 32
+WEBHOOK_SECRET_RE = re.compile(rf"^[A-Za-z0-9_-]{{{WEBHOOK_SECRET_MIN},256}}$")
 
 
 class Settings(BaseSettings):
@@ -55,6 +61,18 @@ class Settings(BaseSettings):
             value = "postgresql+asyncpg://" + value.split("://", 1)[1]
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("use sqlite+aiosqlite:///path or postgresql+asyncpg://…")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not WEBHOOK_SECRET_RE.match(value.get_secret_value()):
+            raise ValueError(
+                f"needs {WEBHOOK_SECRET_MIN}–256 letters, digits, _ or - "
+                "(make one with: openssl rand -hex 32)"
+            )
         return value
 
     @field_validator("log_level")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from handlers.messages import Choice
+from handlers.numbers import is_number, parse_int
 from models.keys import fold
 
 _EMOJI_EDGE = re.compile(r"^[^\w]+|[^\w]+$")
@@ -26,15 +27,15 @@ def resolve(text: str, choices: list[Choice]) -> str | None:
     for choice in choices:
         if key and key in (_label_key(choice.label), fold(choice.key)):
             return choice.key
-    number = raw.rstrip(".)")
-    if number.isdigit() and 1 <= int(number) <= len(choices):
-        return choices[int(number) - 1].key
+    number = parse_int(raw.rstrip(".)"), lo=1, hi=len(choices))
+    if number is not None:
+        return choices[number - 1].key
     return _by_leading_words(key, choices)
 
 
 def _by_leading_words(key: str, choices: list[Choice]) -> str | None:
     """ "gap" picks "Gặp, đã hướng dẫn": the first words of exactly one label."""
-    if not key or key.isdigit():
+    if not key or is_number(key):
         return None
     hits = [
         c.key

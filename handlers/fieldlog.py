@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from handlers.context import Context
+from handlers.numbers import parse_int
 from locales import N_
 from models.fieldwork import Counted, IndicatorRow
 from models.household_search import HouseholdRow
@@ -90,11 +90,7 @@ def already_line(ctx: Context, name: str, item: Counted, ind: IndicatorRow) -> s
 
 def parse_people(text: str) -> int | None:
     """A count of people 1–30, or None."""
-    raw = text.strip()
-    if not re.fullmatch(r"-?\d{1,4}", raw):
-        return None
-    n = int(raw)
-    return n if 1 <= n <= MAX_PEOPLE else None
+    return parse_int(text, lo=1, hi=MAX_PEOPLE)
 
 
 def is_skip(text: str) -> bool:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.household import Household
-from models.keys import fold, normalize_customer_code, normalize_phone
+from models.keys import fold, head_name, normalize_customer_code, normalize_phone
 
 COLUMNS = {
     "customer_code": ("ma khach hang", "ma kh", "customer code", "code", "ma"),
@@ -107,9 +107,11 @@ def parse_households(
 
 
 def _validate(number, cell, default_village, codes) -> tuple[HouseholdIn | None, str]:
-    name = cell("head_name")
-    if not name:
+    if not cell("head_name"):
         return None, "missing head name"
+    name = head_name(cell("head_name"))
+    if name is None:
+        return None, "head name is not a name"
     village = cell("village") or default_village
     if not village:
         return None, "no village (add a village column or --village)"

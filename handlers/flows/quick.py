@@ -21,6 +21,7 @@ from handlers.context import Context
 from handlers.fieldlog import MAX_PEOPLE, aliases, codes_hint
 from handlers.flows.visit import new_household, no_village, present, start_data
 from handlers.messages import Reply, Result, keep
+from handlers.numbers import is_number, parse_int
 from handlers.registry import text_handler
 from handlers.visit_ask import advance
 from models.fieldwork import IndicatorRow, indicators
@@ -52,7 +53,7 @@ def _key(tokens: list[str], words: dict[str, IndicatorRow]) -> tuple[str | None,
     """The household key at the start of the message: kind, text, tokens used."""
     for k in range(min(MAX_KEY_TOKENS, len(tokens)), 0, -1):
         # "pa12 01 0000001" or "0912 345 678": groups after the first are digits only.
-        if not all(t.lstrip("+").isdigit() for t in tokens[1:k]):
+        if not all(is_number(t.lstrip("+")) for t in tokens[1:k]):
             continue
         joined = "".join(tokens[:k])
         if normalize_customer_code(joined):
@@ -84,10 +85,10 @@ def parse(text: str, inds: list[IndicatorRow]) -> Parsed:
         if word in words:
             code = words[word].code
             out.inds += [code] if code not in out.inds else []
-        elif word.lstrip("-").isdigit() and last is not None and last.unit == Unit.PERSON:
-            n = int(word)
-            out.bad_count |= not 1 <= n <= MAX_PEOPLE
-            out.counts[last.code] = n
+        elif is_number(word.lstrip("-")) and last is not None and last.unit == Unit.PERSON:
+            n = parse_int(word, lo=1, hi=MAX_PEOPLE)
+            out.bad_count |= n is None
+            out.counts[last.code] = n or 0
         else:
             out.unknown.append(rest[i])
         i += 1

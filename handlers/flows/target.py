@@ -21,11 +21,13 @@ from sqlalchemy import select
 from handlers.context import Context
 from handlers.digests.progress import goal_text
 from handlers.messages import Choice, Reply, Result, State, done, keep
+from handlers.numbers import MAX_COUNT, whole_numbers
 from handlers.registry import command, step
 from locales import N_
 from models.audit import audit
 from models.commune import Village
 from models.indicator import Indicator
+from models.keys import fold_digits
 from models.member import Role
 from models.progress import progress
 from models.targets import TargetIn, set_target
@@ -102,14 +104,20 @@ def _numbers_question(ctx: Context) -> str:
     )
 
 
-def _ints(text: str) -> list[int]:
-    return [int(n.replace(".", "").replace(",", "")) for n in re.findall(r"\d[\d.,]*", text)]
+def _too_big(ctx: Context) -> Reply:
+    text = ctx._(
+        "That number is too large: at most {max}. Please type it again.",
+        max=ctx.t.num(MAX_COUNT),
+    )
+    return Reply(text)
 
 
 @step(FLOW, "numbers")
 async def on_numbers(ctx: Context) -> Result:
-    numbers = _ints(ctx.text)
-    if len(numbers) != 2 or numbers[1] > numbers[0]:
+    numbers = whole_numbers(ctx.text)
+    if any(n > MAX_COUNT for n in numbers):
+        return keep(_too_big(ctx))
+    if len(numbers) != 2 or not 0 <= numbers[1] <= numbers[0] or numbers[0] < 1:
         return keep(Reply(_numbers_question(ctx)))
     data = {**ctx.state.data, "population": numbers[0], "baseline": numbers[1]}
     question = ctx._("The target: a percent (e.g. 70%) or a number (e.g. 300)?")
@@ -118,14 +126,20 @@ async def on_numbers(ctx: Context) -> Result:
 
 @step(FLOW, "goal")
 async def on_goal(ctx: Context) -> Result:
-    text = ctx.text.replace(" ", "")
-    match = re.fullmatch(r"(\d+(?:[.,]\d+)?)(%?)", text)
+    text = fold_digits(ctx.text).replace(" ", "")
+    match = re.fullmatch(r"([0-9]{1,12}(?:[.,][0-9]{1,6})?)(%?)", text)
     if match is None:
         return keep(Reply(ctx._("Please type a percent like 70% or a number like 300.")))
     value = float(match.group(1).replace(",", "."))
     is_percent = bool(match.group(2))
     if (is_percent and not 0 < value <= 100) or (not is_percent and not value.is_integer()):
         return keep(Reply(ctx._("Please type a percent like 70% or a number like 300.")))
+    if not is_percent and not 0 < value <= ctx.state.data["population"]:
+        text = ctx._(
+            "The target count must be from 1 to {population}. Please type it again.",
+            population=ctx.t.num(ctx.state.data["population"]),
+        )
+        return keep(Reply(text))
     data = {**ctx.state.data, "percent": value if is_percent else None}
     data["count"] = None if is_percent else int(value)
     question = ctx._("The deadline? Type day/month/year, e.g. 25/02/2027.")
@@ -134,7 +148,7 @@ async def on_goal(ctx: Context) -> Result:
 
 @step(FLOW, "deadline")
 async def on_deadline(ctx: Context) -> Result:
-    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", ctx.text)
+    match = re.fullmatch(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})", fold_digits(ctx.text))
     deadline = None
     if match:
         day, month, year = (int(g) for g in match.groups())

@@ -18,6 +18,7 @@ from handlers import lookup_limit
 from handlers.context import Context
 from handlers.fieldlog import has_words, household_line, is_skip
 from handlers.messages import Choice, Reply, Result, done, keep
+from handlers.numbers import is_number
 from handlers.registry import command, step
 from handlers.visit_ask import FLOW, advance, ask, find_question
 from locales import N_
@@ -28,7 +29,7 @@ from models.household_search import (
     parse_address,
     search_households,
 )
-from models.keys import normalize_customer_code, normalize_phone
+from models.keys import head_name, normalize_customer_code, normalize_phone
 
 
 def start_data(ctx: Context) -> dict:
@@ -135,14 +136,15 @@ def _new_search(ctx: Context) -> bool:
     """Typing another name or code instead of a number searches again."""
     text = ctx.text
     return (
-        ctx.incoming.choice is None and len(text) >= 3 and has_words(text) and not text.isdigit()
+        ctx.incoming.choice is None and len(text) >= 3 and has_words(text) and not is_number(text)
     )
 
 
 async def new_household(ctx: Context, data: dict) -> Result:
     typed = data.pop("typed", {}) or {}
     data["new"] = {
-        "name": typed.get("name"),
+        # What was searched for becomes the name only if it is one ("=1+2" is not).
+        "name": head_name(typed.get("name") or ""),
         "house": typed.get("house"),
         "hamlet": typed.get("hamlet"),
         "phone": typed.get("phone"),
@@ -171,8 +173,8 @@ async def _ask_place(ctx: Context, data: dict) -> Result:
 
 @step(FLOW, "new_name")
 async def on_new_name(ctx: Context) -> Result:
-    name = " ".join(ctx.text.split())
-    if not (2 <= len(name) <= 80) or not any(ch.isalpha() for ch in name):
+    name = head_name(ctx.text)
+    if name is None:
         return keep(Reply(ctx._("Please type the head's name in letters, e.g. Lê Văn Một.")))
     data = dict(ctx.state.data)
     data["new"] = {**data["new"], "name": name}

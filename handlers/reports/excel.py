@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from handlers.reports.cells import put
 from locales import Translator
 from models.progress import ProgressRow
 from models.report import ActivityLine, ConversionLine
@@ -43,10 +44,9 @@ def status(t: Translator, row: ProgressRow) -> str:
 
 
 def _sheet(ws: Worksheet, title: str, headers: list[tuple[str, int]]) -> None:
-    ws["A1"] = title
-    ws["A1"].font = Font(bold=True, size=13)
+    put(ws, 1, 1, title).font = Font(bold=True, size=13)
     for col, (header, width) in enumerate(headers, 1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=header)
+        cell = put(ws, HEADER_ROW, col, header)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -57,7 +57,7 @@ def _sheet(ws: Worksheet, title: str, headers: list[tuple[str, int]]) -> None:
 def _write(ws: Worksheet, rows: list[list], formats: dict[int, str]) -> None:
     for r, values in enumerate(rows, HEADER_ROW + 1):
         for c, value in enumerate(values, 1):
-            cell = ws.cell(row=r, column=c, value=value)
+            cell = put(ws, r, c, value)
             if c in formats:
                 cell.number_format = formats[c]
 

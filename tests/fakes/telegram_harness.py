@@ -10,7 +10,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.web import make_web_app, start_web
 from fakes.telegram_api import FakeTelegram, SentFile
 
-SECRET = "test-webhook-secret_123"
+SECRET = "test-webhook-secret_0123456789abcdef"
 
 
 def free_port() -> int:

@@ -63,7 +63,7 @@ async def test_public_url_means_webhook_with_the_secret(tmp_path, fake, db_url):
             fake,
             database_url=db_url,
             public_base_url="https://bot.example.org",
-            webhook_secret="s3cr3t",
+            webhook_secret="s3cr3t-0123456789abcdef-0123456789",
         ),
         migrate=False,
     )
@@ -73,4 +73,7 @@ async def test_public_url_means_webhook_with_the_secret(tmp_path, fake, db_url):
         await channel.stop()
     finally:
         await app.close()
-    assert fake.webhook == {"url": "https://bot.example.org/telegram", "secret_token": "s3cr3t"}
+    assert fake.webhook == {
+        "url": "https://bot.example.org/telegram",
+        "secret_token": "s3cr3t-0123456789abcdef-0123456789",
+    }

@@ -18,7 +18,7 @@ async def test_one_channel_per_token_with_links_under_the_public_url(tmp_path):
         data_dir=str(tmp_path),
         zalo_bot_tokens="111:aaa-secret, 222:bbb-secret",
         public_base_url="https://bot.example.vn/",
-        webhook_secret="w" * 16,
+        webhook_secret="w" * 32,
         zalo_monthly_quota=500,
     )
     app = await build_app(settings)

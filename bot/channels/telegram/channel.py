@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -32,6 +31,7 @@ from bot.channels.telegram.retry import RETRYING, RetryMiddleware
 from bot.channels.telegram.session import TelegramSession
 from bot.channels.telegram.webhook import GuardedRequestHandler
 from bot.pipeline import Pipeline
+from bot.settings import WEBHOOK_SECRET_MIN, WEBHOOK_SECRET_RE
 from handlers.messages import Reply
 from models.channels import mark_unreachable
 
@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram"
 # What Telegram accepts as a webhook secret token.
-SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+SECRET_RE = WEBHOOK_SECRET_RE
 
 
 class TelegramError(SystemExit):
@@ -66,7 +66,7 @@ class TelegramChannel:
         if public_base_url and not (webhook_secret and SECRET_RE.match(webhook_secret)):
             raise TelegramError(
                 "WEBHOOK_SECRET: with PUBLIC_BASE_URL set, Telegram needs a webhook secret of "
-                "1–256 letters, digits, _ or -"
+                f"{WEBHOOK_SECRET_MIN}–256 letters, digits, _ or -"
             )
         self.pipeline = pipeline
         self.sessionmaker = sessionmaker
