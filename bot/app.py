@@ -37,9 +37,17 @@ async def build_app(settings: Settings, *, migrate: bool = True) -> App:
     files_dir = Path(settings.data_dir) / "files"
     files_dir.mkdir(parents=True, exist_ok=True)
     pipeline = Pipeline(
-        sessionmaker, tz=settings.tz, default_locale=settings.default_locale, files_dir=files_dir
+        sessionmaker,
+        tz=settings.tz,
+        default_locale=settings.default_locale,
+        files_dir=files_dir,
+        web_base_url=web_base_url(settings),
     )
     return App(settings, engine, sessionmaker, pipeline)
+
+
+def web_base_url(settings: Settings) -> str:
+    return settings.public_base_url or f"http://127.0.0.1:{settings.web_port}"
 
 
 def setup_logging(level: str) -> None:

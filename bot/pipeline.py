@@ -34,6 +34,8 @@ class Pipeline:
     default_locale: str = "vi"
     files_dir: Path = Path("data/files")
     clock: Callable[[], datetime] = utcnow
+    # Where `/web` sign-in links point (PUBLIC_BASE_URL or the local web port).
+    web_base_url: str = "http://127.0.0.1:8080"
 
     async def process(self, incoming: Incoming, caps: Capabilities) -> list[Reply]:
         incoming = _without_nul(incoming)
@@ -115,6 +117,7 @@ class Pipeline:
                 else None,
                 tz=self.tz,
                 files_dir=self.files_dir,
+                extra={"web_base_url": self.web_base_url},
             )
             result = await handle(ctx)
             replies = _next_state(conv, result)

@@ -18,6 +18,8 @@ from locales import LANGUAGES, LOCALES_DIR
 ROOT = LOCALES_DIR.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 SOURCES = ("handlers", "bot", "models")
+WEBUI = "bot/webui/"
+TEMPLATES = "bot/webui/templates"
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,8 @@ class Found:
 
     @property
     def stem(self) -> str:
-        return Path(self.path).stem
+        # The web page's templates and modules share one catalogue.
+        return "webui" if self.path.startswith(WEBUI) else Path(self.path).stem
 
 
 def extract() -> list[Found]:
@@ -43,6 +46,13 @@ def extract() -> list[Found]:
             if not message or (isinstance(message, tuple) and not all(message)):
                 continue
             found.setdefault(message, Found(message, f"{source}/{filename}", lineno))
+    for filename, lineno, message, _comments, _ctx in extract_from_dir(
+        ROOT / TEMPLATES,
+        method_map=[("**.html", "jinja2.ext:babel_extract")],
+        keywords=KEYWORDS,
+    ):
+        if message and not (isinstance(message, tuple) and not all(message)):
+            found.setdefault(message, Found(message, f"{TEMPLATES}/{filename}", lineno))
     return sorted(found.values(), key=lambda f: (f.path, f.line))
 
 

@@ -11,6 +11,7 @@ from models.member import ChannelAccount, FailedAttempt, InviteCode, LinkCode, M
 from models.outbox import BotUsage, JobRun, OutboxMessage
 from models.reach import HouseholdReach
 from models.visit import Outcome, Visit
+from models.websession import WebLogin, WebSession
 
 __all__ = [
     "AuditEntry",
@@ -35,4 +36,6 @@ __all__ = [
     "Unit",
     "Visit",
     "Village",
+    "WebLogin",
+    "WebSession",
 ]

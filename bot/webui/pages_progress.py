@@ -1,0 +1,150 @@
+"""Progress page (the official's start page): cards, the sortable table of areas, the chart.
+
+Every figure comes from `models.progress.progress`, the same query as `/tiendo`; "as of" a date
+counts conversions up to the end of that day and measures pace and days left from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from aiohttp import web
+
+from bot.webui.chart import line_chart
+from bot.webui.core import Page, page
+from handlers.digests.progress import UNIT_WORDS, goal_text, percent_text
+from locales import N_, Translator
+from models.member import Role
+from models.progress import ProgressRow, daily_counts, local_start, progress
+
+
+def routes(router: web.UrlDispatcher) -> None:
+    router.add_get("/tiendo", progress_page, name="progress")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of progress as the page shows it (card or table row)."""
+
+    row: ProgressRow
+    name: str
+    unit: str
+    percent: str
+    goal: str
+    needed: str
+    pace: str
+    projection: str
+    late: bool
+    trend: str  # "up", "down", "flat"
+    trend_text: str
+
+    @property
+    def bar(self) -> float:
+        return min(100.0, max(0.0, self.row.percent or 0))
+
+    @property
+    def mark(self) -> float:
+        """Where the target sits on the bar."""
+        if not self.row.population:
+            return 0
+        return min(100.0, self.row.target * 100 / self.row.population)
+
+
+TRENDS = {
+    "up": N_("faster than the week before"),
+    "down": N_("slower than the week before"),
+    "flat": N_("same as the week before"),
+}
+
+
+def describe(t: Translator, row: ProgressRow, before: ProgressRow | None) -> Line:
+    if row.reached:
+        projection, late = t._("Target reached"), False
+    elif row.overdue:
+        projection, late = t._("Past the deadline"), True
+    elif row.projected is None:
+        projection, late = t._("No conversions in the last 7 days"), True
+    elif row.days_late:
+        projection = t.ngettext("late by {n} day", "late by {n} days", row.days_late)
+        projection = f"{t.date(row.projected)} · {projection}"
+        late = True
+    else:
+        projection, late = f"{t.date(row.projected)} · {t._('on time')}", False
+    prev = before.last7 if before else 0
+    trend = "up" if row.last7 > prev else "down" if row.last7 < prev else "flat"
+    return Line(
+        row=row,
+        name=row.village_name or row.name(t.lang),
+        unit=t._(UNIT_WORDS.get(row.unit, N_("households"))),
+        percent=percent_text(t, row),
+        goal=goal_text(t, row),
+        needed=t.num(row.needed_per_day, 2) if row.needed_per_day is not None else "—",
+        pace=t.num(row.pace, 2),
+        projection=projection,
+        late=late,
+        trend=trend,
+        trend_text=t._(TRENDS[trend]),
+    )
+
+
+def parse_day(raw: str, default: date) -> date:
+    """`2024-08-30` (the date input) or `30/08/2024`; anything else is today."""
+    raw = raw.strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a calendar day
+        except ValueError:
+            continue
+    return default
+
+
+async def rows_as_of(p: Page, as_of: date) -> list[ProgressRow]:
+    return await progress(
+        p.session,
+        commune_id=p.viewer.commune_id,
+        today=as_of,
+        until=local_start(as_of + timedelta(days=1), p.ui.tz),
+        tz=p.ui.tz,
+    )
+
+
+@page(Role.LEADER)
+async def progress_page(p: Page) -> web.Response:
+    t, q = p.t, p.request.query
+    today = p.ui.today()
+    as_of = parse_day(q.get("ngay", ""), today)
+    rows = await rows_as_of(p, as_of)
+    before = {(r.indicator_id, r.village_id): r for r in await rows_as_of(p, as_of - timedelta(7))}
+    own = None if p.viewer.at_least(Role.OFFICIAL) else p.viewer.village_id
+    if own is not None:
+        rows = [r for r in rows if r.village_id in (None, own)]
+    lines = [describe(t, r, before.get((r.indicator_id, r.village_id))) for r in rows]
+    cards = [line for line in lines if line.row.village_id is None]
+    codes = [c.row.code for c in cards]
+    code = q.get("chi_tieu", "")
+    code = code if code in codes else (codes[0] if codes else "")
+    areas = [x for x in lines if x.row.village_id is not None and x.row.code == code]
+    chosen = next((c for c in cards if c.row.code == code), None)
+    chart = None
+    if chosen is not None:
+        daily = await daily_counts(
+            p.session,
+            commune_id=p.viewer.commune_id,
+            indicator_id=chosen.row.indicator_id,
+            since=chosen.row.baseline_date,
+            until=as_of,
+            tz=p.ui.tz,
+        )
+        chart = line_chart(t, chosen.row, daily, as_of)
+    return p.render(
+        "progress.html",
+        as_of=as_of,
+        as_of_value=as_of.isoformat(),
+        is_today=as_of == today,
+        cards=cards,
+        areas=areas,
+        chosen=chosen,
+        chart=chart,
+        code=code,
+    )
