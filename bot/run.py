@@ -34,12 +34,14 @@ async def serve(app: App) -> int:
         return await _console(app)
     channels = make_channels(app)
     web_app = make_web_app()
-    mount_webui(web_app, web_ui(app))
+    ui = web_ui(app)
+    mount_webui(web_app, ui)
     for channel in channels:
         channel.mount(web_app)
     runner = await start_web(web_app, settings.web_host, settings.web_port)
     for channel in channels:
         await channel.start()
+    ui.telegram_username = await _telegram_username(channels)
     log.info("running: %s", ", ".join(c.name for c in channels))
     background = start_background(app, channels)
     _freeze_startup_objects()
@@ -62,6 +64,17 @@ def web_ui(app: App) -> WebUI:
         files_dir=app.files_dir,
         default_locale=settings.default_locale,
     )
+
+
+async def _telegram_username(channels: list[Channel]) -> str | None:
+    """For t.me invite links on the web page; the page works without them."""
+    for channel in channels:
+        if channel.name == "telegram":
+            try:
+                return (await channel.bot.me()).username
+            except Exception as exc:  # the page just shows codes without the link
+                log.warning("bot username unknown: %s", type(exc).__name__)
+    return None
 
 
 def make_channels(app: App) -> list[Channel]:

@@ -16,6 +16,8 @@ import jinja2
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers.context import Context, MemberView
+from handlers.messages import Incoming, State
 from locales import Translator, translator
 from models.base import utcnow
 from models.member import Role
@@ -199,3 +201,37 @@ def render(
         **values,
     )
     return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
+
+
+def chat_context(p: Page) -> Context:
+    """The chat's Context for this viewer, so the page runs the chat's own code paths (the
+    /baocao export, its audit entry) instead of a second copy of them."""
+    v = p.viewer
+    now = p.ui.clock()
+    return Context(
+        session=p.session,
+        incoming=Incoming(
+            channel="web",
+            user_id=str(v.member_id or 0),
+            chat_id="web",
+            message_id="web",
+            sent_at=now,
+        ),
+        t=p.t,
+        now=now,
+        state=State(),
+        version=0,
+        member=MemberView(
+            id=v.member_id,
+            commune_id=v.commune_id,
+            village_id=v.village_id,
+            name=v.name,
+            role=v.role,
+            locale=v.locale,
+            reminders=False,
+            commune_name=v.commune_name,
+            village_name=v.village_name,
+        ),
+        tz=p.ui.tz,
+        files_dir=p.ui.files_dir,
+    )
