@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from locales import N_
-from models.indicator import Unit
+from models.indicator import COUNTED_UNITS
 from models.seed import ensure_catalogue
 
 Progress = Callable[[str], AbstractContextManager[Any]]
@@ -124,7 +124,7 @@ def build(
                 k = _spread(rng, plan.conversions_per, len(indicators))
                 for indicator_id, unit in rng.sample(indicators, k):
                     at = since + timedelta(seconds=rng.randrange(span))
-                    people = rng.randint(1, 4) if unit == Unit.PERSON else 1
+                    people = rng.randint(1, 4) if unit in COUNTED_UNITS else 1
                     out["conversion"].append(
                         (
                             ids.take("conversion"),
@@ -139,7 +139,7 @@ def build(
                         )
                     )
             for indicator_id, unit in indicators:
-                population = plan.households_per * (PERSON_FACTOR if unit == Unit.PERSON else 1)
+                population = plan.households_per * (PERSON_FACTOR if unit in COUNTED_UNITS else 1)
                 baseline = int(population * rng.uniform(0.1, 0.3))
                 totals[indicator_id][0] += population
                 totals[indicator_id][1] += baseline
@@ -231,6 +231,7 @@ DEFAULTS = {
     "member": {"locale": "vi", "active": True, "reminders": True, "phone": None},
     "household": {"is_business": False},
     "visit": {"revisit_done": False},
+    "conversion": {"seq": 0},
 }
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from handlers import units
 from handlers.context import Context
 from handlers.fieldlog import OUTCOMES, already_line, household_line, label
 from handlers.messages import Choice, Reply, Result, State
-from models.fieldwork import already_counted, indicators
+from models.fieldwork import already_counted, household_totals, indicators, is_business
 from models.household_search import get_household
 from models.indicator import Unit
 from models.visit import Outcome
@@ -58,11 +59,15 @@ async def indicators_reply(ctx: Context, selected: list[str]) -> Reply:
     return Reply(text, tuple(choices), multi=not ctx.caps.buttons)
 
 
-async def count_reply(ctx: Context, code: str) -> Reply:
+async def count_reply(ctx: Context, code: str, had: int | None = None) -> Reply:
     ind = next(i for i in await indicators(ctx.session) if i.code == code)
-    return Reply(
-        ctx._("{indicator}: how many people in the household? (1–30)", indicator=label(ctx, ind))
-    )
+    return units.question(ctx, ind, had)
+
+
+def had_total(data: dict, code: str) -> int | None:
+    """What the household already had for a counted code when the member was asked."""
+    had = (data.get("had") or {}).get(code)
+    return had[0] if had else None
 
 
 def note_reply(ctx: Context) -> Reply:
@@ -78,9 +83,37 @@ def location_reply(ctx: Context) -> Reply:
     )
 
 
-def _missing_count(data: dict, person: set[str]) -> str | None:
-    counts = data.get("counts") or {}
-    return next((c for c in data.get("inds") or [] if c in person and c not in counts), None)
+async def _missing_count(ctx: Context, data: dict, inds: dict) -> str | None:
+    """The first counted code without a count. A household counted before is asked how many
+    more. A quick-log count no larger than what it has already is taken as the same people
+    (a re-sent message must not count them twice); a larger one is ambiguous (3 in all or 3
+    new?), so it is asked."""
+    chosen = [c for c in data.get("inds") or [] if units.counted(inds[c])]
+    counts = data.setdefault("counts", {})
+    had = data.setdefault("had", {})
+    unchecked = [c for c in chosen if c not in had]
+    if unchecked and data.get("hh"):
+        totals = await household_totals(ctx.session, household_id=data["hh"], codes=unchecked)
+        for code in unchecked:
+            found = totals.get(code)
+            had[code] = [found.total, found.seq] if found else None
+            if found and code in counts:
+                if counts[code] <= found.total:
+                    counts[code] = 0
+                else:
+                    del counts[code]
+    return next((c for c in chosen if c not in counts), None)
+
+
+async def _business(ctx: Context, data: dict, inds: dict) -> Reply | None:
+    """Asks whether the household is a business when a business-unit indicator was chosen."""
+    chosen = [inds[c] for c in data.get("inds") or [] if inds[c].unit == Unit.BUSINESS]
+    if not chosen or data.get("business") is not None:
+        return None
+    if data.get("hh") and await is_business(ctx.session, household_id=data["hh"]):
+        data["business"] = True
+        return None
+    return units.business_question(ctx, chosen)
 
 
 async def advance(ctx: Context, data: dict) -> Result:
@@ -95,11 +128,14 @@ async def advance(ctx: Context, data: dict) -> Result:
     if outcome == Outcome.MET and data.get("inds") is None:
         data["sel"] = []
         return ask(ctx, "inds", data, await indicators_reply(ctx, []))
-    person = {i.code for i in await indicators(ctx.session) if i.unit == Unit.PERSON}
-    code = _missing_count(data, person)
+    inds = {i.code: i for i in await indicators(ctx.session)}
+    business = await _business(ctx, data, inds)
+    if business is not None:
+        return ask(ctx, "business", data, business)
+    code = await _missing_count(ctx, data, inds)
     if code is not None:
         data["asking"] = code
-        return ask(ctx, "count", data, await count_reply(ctx, code))
+        return ask(ctx, "count", data, await count_reply(ctx, code, had_total(data, code)))
     asked = data.setdefault("asked", [])
     if "note" not in asked:
         return ask(ctx, "note", data, note_reply(ctx))
@@ -117,10 +153,10 @@ async def summary(ctx: Context, data: dict) -> Reply:
     inds = {i.code: i for i in await indicators(ctx.session)}
     counts = data.get("counts") or {}
     for code in data.get("inds") or []:
-        text = label(ctx, inds[code])
         if code in counts:
-            text += ": " + ctx.t.ngettext("{n} person", "{n} people", counts[code])
-        parts.append(text)
+            parts.append(units.summary_part(ctx, inds[code], counts[code], had_total(data, code)))
+        else:
+            parts.append(label(ctx, inds[code]))
     lines.append(" · ".join(parts))
     if data.get("note"):
         lines.append(ctx._("Note: {note}", note=data["note"][:80]))
@@ -128,8 +164,10 @@ async def summary(ctx: Context, data: dict) -> Reply:
         lines.append(ctx._("📷 Photo attached"))
     if data.get("loc"):
         lines.append(ctx._("📍 Location attached"))
-    if row is not None and data.get("inds"):
-        for item in await already_counted(ctx.session, household_id=row.id, codes=data["inds"]):
+    # Codes being added to say so on their own line above; the others are counted once.
+    plain = [c for c in data.get("inds") or [] if had_total(data, c) is None]
+    if row is not None and plain:
+        for item in await already_counted(ctx.session, household_id=row.id, codes=plain):
             lines.append(already_line(ctx, row.head_name, item, inds[item.indicator_code]))
     choices = (
         Choice("save", ctx._("💾 Save")),

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.commune import DEFAULT_SETTINGS, Commune
 from models.conversion import Conversion
 from models.household import Household
-from models.indicator import Target
+from models.indicator import COUNTED_UNITS, Target
 from models.leaderboard import streak
 from models.member import Member, Role
 from models.visit import Outcome, Visit
@@ -248,8 +248,10 @@ async def village_line(
     if target is None:
         return None
     since = day_start(target.baseline_date, tz)
+    # People and subscribers add their count; every other unit one per household.
+    amount = Conversion.people if unit in COUNTED_UNITS else literal(1)
     count = await session.scalar(
-        select(func.count()).where(
+        select(func.sum(amount)).where(
             Conversion.village_id == village_id,
             Conversion.indicator_id == indicator_id,
             Conversion.at >= since,

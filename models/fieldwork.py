@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.audit import audit
 from models.base import insert_ignore, utcnow
 from models.conversion import Conversion
 from models.household import Household
@@ -38,10 +39,20 @@ class Counted:
 
 
 @dataclass(frozen=True)
+class Total:
+    """What a household already has for a counted indicator: the sum and the last `seq`."""
+
+    total: int
+    seq: int
+
+
+@dataclass(frozen=True)
 class Saved:
     visit_id: int
     counted: tuple[str, ...]
     already: tuple[Counted, ...]
+    # The household's total after this visit, for codes whose count was added to.
+    totals: dict[str, int] = field(default_factory=dict)
 
 
 _ACTIVE_INDICATORS = (
@@ -78,9 +89,50 @@ async def already_counted(
         .join(Indicator, Indicator.id == Conversion.indicator_id)
         .join(Member, Member.id == Conversion.member_id)
         .where(Conversion.household_id == household_id, Indicator.code.in_(codes))
-        .order_by(Indicator.sort)
+        .order_by(Indicator.sort, Conversion.seq)
     )
-    return [Counted(*row) for row in (await session.execute(stmt)).all()]
+    # Who counted the household first; later additions are reported as totals.
+    first: dict[str, Counted] = {}
+    for row in (await session.execute(stmt)).all():
+        first.setdefault(row[0], Counted(*row))
+    return list(first.values())
+
+
+async def household_totals(
+    session: AsyncSession, *, household_id: int, codes: list[str]
+) -> dict[str, Total]:
+    """People (or subscribers) already counted in a household, per indicator code."""
+    if not codes:
+        return {}
+    stmt = (
+        select(Indicator.code, func.sum(Conversion.people), func.max(Conversion.seq))
+        .join(Indicator, Indicator.id == Conversion.indicator_id)
+        .where(Conversion.household_id == household_id, Indicator.code.in_(codes))
+        .group_by(Indicator.code)
+    )
+    return {code: Total(int(n), int(seq)) for code, n, seq in await session.execute(stmt)}
+
+
+async def is_business(session: AsyncSession, *, household_id: int) -> bool:
+    return bool(
+        await session.scalar(select(Household.is_business).where(Household.id == household_id))
+    )
+
+
+async def mark_business(
+    session: AsyncSession, *, household_id: int, member_id: int, commune_id: int, at: datetime
+) -> None:
+    """A household found to be a business at a visit counts for business-unit indicators."""
+    result = await session.execute(
+        update(Household)
+        .where(Household.id == household_id, Household.is_business.is_(False))
+        .values(is_business=True)
+    )
+    if result.rowcount:
+        audit(
+            session, action="mark_business", entity="household", entity_id=household_id,
+            member_id=member_id, commune_id=commune_id, detail={}, at=at,
+        )  # fmt: skip
 
 
 async def save_visit(
@@ -96,8 +148,13 @@ async def save_visit(
     photo: str | None = None,
     location: tuple[float, float] | None = None,
     source_key: str | None = None,
+    seen: dict[str, int] | None = None,
 ) -> Saved:
-    """Insert the visit and its new conversions; the caller's transaction makes it atomic."""
+    """Insert the visit and its new conversions; the caller's transaction makes it atomic.
+
+    `seen` maps a code to the last `seq` the member was shown for this household: the count is
+    then an addition on top of it, refused if someone else added in between. A count of 0 adds
+    nobody."""
     household = await session.get(Household, household_id)
     # A return visit closes the earlier "come back later" of this household (not this one).
     await session.execute(
@@ -125,16 +182,25 @@ async def save_visit(
     )
     session.add(visit)
     await session.flush()
+    seen = seen or {}
+    adding = {c: n for c, n in (conversions or {}).items() if n > 0}
     counted = await _insert_conversions(
-        session, visit=visit, household=household, conversions=conversions or {}
+        session, visit=visit, household=household, conversions=adding, seen=seen
     )
     skipped = [c for c in (conversions or {}) if c not in counted]
     already = await already_counted(session, household_id=household_id, codes=skipped)
-    return Saved(visit.id, tuple(counted), tuple(already))
+    added = [c for c in counted if c in seen]
+    totals = await household_totals(session, household_id=household_id, codes=added)
+    return Saved(visit.id, tuple(counted), tuple(already), {c: t.total for c, t in totals.items()})
 
 
 async def _insert_conversions(
-    session: AsyncSession, *, visit: Visit, household: Household, conversions: dict[str, int]
+    session: AsyncSession,
+    *,
+    visit: Visit,
+    household: Household,
+    conversions: dict[str, int],
+    seen: dict[str, int],
 ) -> list[str]:
     """The codes newly counted; those already counted for the household are left alone."""
     counted: list[str] = []
@@ -148,6 +214,7 @@ async def _insert_conversions(
                 "household_id": household.id,
                 "indicator_id": by_code[code],
                 "people": people,
+                "seq": seen[code] + 1 if code in seen else 0,
                 "member_id": visit.member_id,
                 "visit_id": visit.id,
                 "village_id": household.village_id,
@@ -155,7 +222,7 @@ async def _insert_conversions(
                 "at": visit.at,
                 "created_at": utcnow(),
             },
-            conflict=["household_id", "indicator_id"],
+            conflict=["household_id", "indicator_id", "seq"],
         )
         if inserted:
             counted.append(code)

@@ -18,6 +18,15 @@ class Unit(StrEnum):
     SUBSCRIBER = "subscriber"
 
 
+# Units whose conversions carry a count (people, SIMs) rather than one per household.
+COUNTED_UNITS = frozenset({Unit.PERSON, Unit.SUBSCRIBER})
+
+# The most one household can hold, per counted unit: a typo like 300 is stopped at the door.
+# People: households average 3–4 people and the largest multi-generation ones rarely pass 20.
+# Subscribers: roughly a SIM per adult, a few more for a family shop; 15 is already generous.
+COUNT_CAP = {Unit.PERSON: 30, Unit.SUBSCRIBER: 15}
+
+
 class Indicator(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=16, unique=True)

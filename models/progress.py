@@ -3,8 +3,8 @@
 Counting rules (shared by /tiendo, the chart, the report and the scheduled jobs):
 - current = baseline + conversions whose local date is on or after the target's baseline date;
   conversions before that date are already inside the baseline and are not counted again.
-- Person-unit indicators (TKTT, VNeID, …) add each conversion's `people`; every other unit
-  (households, customer codes, businesses, subscribers) counts one per conversion row.
+- Person and subscriber units (TKTT, VNeID, 4G, …) add each conversion's `people`; every other
+  unit (households, customer codes, businesses) counts one per conversion row.
 - The target count is `target_count` when given, otherwise ⌈target_percent × population / 100⌉.
 - Pace is the conversions of the last 7 local days (today included) divided by 7, or by the
   days since the baseline date when the campaign is younger than a week.
@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.commune import Village
 from models.conversion import Conversion
-from models.indicator import Indicator, Target, Unit
+from models.indicator import COUNTED_UNITS, Indicator, Target
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PACE_DAYS = 7
@@ -143,7 +143,7 @@ async def _count(
     by_start: dict[date, set[int]] = defaultdict(set)
     for target in targets:
         by_start[target.baseline_date].add(target.indicator_id)
-    person = select(Indicator.id).where(Indicator.unit == Unit.PERSON).scalar_subquery()
+    person = select(Indicator.id).where(Indicator.unit.in_(COUNTED_UNITS)).scalar_subquery()
     amount = case((Conversion.indicator_id.in_(person), Conversion.people), else_=1)
     week_from = local_start(today - timedelta(days=PACE_DAYS - 1), tz)
     out: dict[tuple[int, date, int | None], _Counts] = {}
@@ -238,7 +238,7 @@ async def daily_counts(
 ) -> dict[date, int]:
     """Conversions per local day (person units weighted by people), for the cumulative chart."""
     unit = await session.scalar(select(Indicator.unit).where(Indicator.id == indicator_id))
-    amount = Conversion.people if unit == Unit.PERSON else literal(1)
+    amount = Conversion.people if unit in COUNTED_UNITS else literal(1)
     stmt = select(Conversion.at, amount).where(
         Conversion.commune_id == commune_id,
         Conversion.indicator_id == indicator_id,

@@ -240,6 +240,8 @@ async def _demo_places(
                     hamlet=str(n % 3 + 1),
                     phone=f"09{index + 1}{number:07d}",
                     customer_code=f"PA12{index + 1:02d}{number:07d}",
+                    # Every third home keeps a shop, so QR has business households to count.
+                    is_business=number % 3 == 0,
                 )
             )
     await session.flush()

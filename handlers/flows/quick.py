@@ -6,7 +6,8 @@ Parsed into the visit flow's data, so it ends at the same confirmation screen (1
 | message                          | key            | then                          |
 |----------------------------------|----------------|-------------------------------|
 | PA12000123456 dien nuoc          | customer code  | confirm                       |
-| 0912345678 vneid 3               | phone          | confirm                       |
+| 0912345678 vneid 3               | phone          | confirm; "how many more" if   |
+|                                  |                | the household has some already |
 | so 12 xom 3 dien                 | house + group  | confirm, or pick if several   |
 | Nguyen Van Ba thon 2 tktt        | name (+ village) | pick, then count, confirm   |
 """
@@ -16,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 
-from handlers import lookup_limit
+from handlers import lookup_limit, units
 from handlers.context import Context
-from handlers.fieldlog import MAX_PEOPLE, aliases, codes_hint
+from handlers.fieldlog import aliases, codes_hint
 from handlers.flows.visit import new_household, no_village, present, start_data
 from handlers.messages import Reply, Result, keep
 from handlers.numbers import is_number, parse_int
@@ -31,7 +32,6 @@ from models.household_search import (
     search_households,
     village_id_by_name,
 )
-from models.indicator import Unit
 from models.keys import fold, normalize_customer_code, normalize_phone
 from models.visit import Outcome
 
@@ -46,7 +46,7 @@ class Parsed:
     counts: dict[str, int] = field(default_factory=dict)
     village: str | None = None
     unknown: list[str] = field(default_factory=list)
-    bad_count: bool = False
+    bad_count: str | None = None  # the code whose typed count is out of bounds
 
 
 def _key(tokens: list[str], words: dict[str, IndicatorRow]) -> tuple[str | None, str, int]:
@@ -85,9 +85,10 @@ def parse(text: str, inds: list[IndicatorRow]) -> Parsed:
         if word in words:
             code = words[word].code
             out.inds += [code] if code not in out.inds else []
-        elif is_number(word.lstrip("-")) and last is not None and last.unit == Unit.PERSON:
-            n = parse_int(word, lo=1, hi=MAX_PEOPLE)
-            out.bad_count |= n is None
+        elif is_number(word.lstrip("-")) and last is not None and units.counted(last):
+            n = parse_int(word, lo=1, hi=units.cap(last))
+            if n is None:
+                out.bad_count = out.bad_count or last.code
             out.counts[last.code] = n or 0
         else:
             out.unknown.append(rest[i])
@@ -127,9 +128,8 @@ async def quick_log(ctx: Context) -> Result | None:
         )
         return keep(Reply(text))
     if parsed.bad_count:
-        return keep(
-            Reply(ctx._("The number of people must be from 1 to 30. Please type it again."))
-        )
+        ind = next(i for i in inds if i.code == parsed.bad_count)
+        return keep(Reply(units.refusal(ctx, ind, None)))
     data = start_data(ctx)
     if parsed.inds:
         # One message means met and converted; the optional note and location are skipped.

@@ -4,8 +4,10 @@
 |---------|--------------------------------------------------|----------------------------|
 | outcome | met / not home / refused / come back later       | inds / later / note        |
 | later   | tomorrow, in 3 days, next week, or "28/11"       | note                       |
-| inds    | "3 4", "dien nuoc", "none"; buttons toggle ✓     | count / note               |
-| count   | people 1–30 for each person-unit indicator       | count / note               |
+| inds    | "3 4", "dien nuoc", "none"; buttons toggle ✓     | business / count / note    |
+| business| yes / no: is the household a business (QR)       | count / note               |
+| count   | people or subscribers per counted indicator;     | count / note               |
+|         | "how many more" if the household has some already|                           |
 | note    | text ≤ 1.000 chars, a photo, or "xong"           | loc (if the channel has) / confirm |
 | loc     | a location or "skip"                             | confirm                    |
 | confirm | 1 save, 2 edit, 3 cancel                         | done / edit                |
@@ -17,7 +19,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from handlers import lookup_limit
+from handlers import lookup_limit, units
 from handlers.context import Context
 from handlers.fieldlog import (
     MAX_NOTE,
@@ -26,7 +28,6 @@ from handlers.fieldlog import (
     clock_time,
     has_words,
     is_skip,
-    parse_people,
     short,
 )
 from handlers.messages import Choice, Reply, Result, done, keep
@@ -36,14 +37,16 @@ from handlers.visit_ask import (
     advance,
     ask,
     count_reply,
+    had_total,
     indicators_reply,
     later_reply,
     outcome_reply,
     summary,
 )
 from models import activity
-from models.fieldwork import indicators, save_visit
+from models.fieldwork import indicators, mark_business, save_visit
 from models.household_search import by_key, create_household, get_household
+from models.indicator import Unit
 from models.visit import Outcome
 
 LATER_MAX_DAYS = 90
@@ -121,19 +124,30 @@ async def on_indicators(ctx: Context) -> Result:
     return await advance(ctx, data)
 
 
+@step(FLOW, "business")
+async def on_business(ctx: Context) -> Result:
+    picked = ctx.pick()
+    if picked is None:
+        return keep(Reply(ctx._("Please answer 1 or 2."), tuple(ctx.state.choices)))
+    data = dict(ctx.state.data)
+    data["business"] = picked == "yes"
+    if picked == "no":
+        # A home is not counted for a business-unit indicator; the rest of the visit stays.
+        business = {i.code for i in await indicators(ctx.session) if i.unit == Unit.BUSINESS}
+        data["inds"] = [c for c in data.get("inds") or [] if c not in business]
+    return await advance(ctx, data)
+
+
 @step(FLOW, "count")
 async def on_count(ctx: Context) -> Result:
     data = dict(ctx.state.data)
-    n = parse_people(ctx.text)
+    code = data["asking"]
+    ind = next(i for i in await indicators(ctx.session) if i.code == code)
+    had = had_total(data, code)
+    n = units.parse(ctx.text, ind, had)
     if n is None:
-        reply = await count_reply(ctx, data["asking"])
-        return keep(
-            Reply(
-                ctx._("The number of people must be from 1 to 30. Please type it again.")
-                + "\n"
-                + reply.text
-            )
-        )
+        reply = await count_reply(ctx, code, had)
+        return keep(Reply(units.refusal(ctx, ind, had) + "\n" + reply.text))
     data["counts"] = {**(data.get("counts") or {}), data.pop("asking"): n}
     return await advance(ctx, data)
 
@@ -205,7 +219,8 @@ async def on_edit(ctx: Context) -> Result:
     if picked is None:
         return keep(Reply(ctx._("What do you want to change?"), tuple(ctx.state.choices)))
     if picked == "hh":
-        data["hh"], data["new"] = None, None
+        # Another household has its own totals and may or may not be a business.
+        data.update(hh=None, new=None, had={}, business=None)
     elif picked == "outcome":
         data.update(outcome=None, later=None, inds=None, counts={})
     elif picked == "inds":
@@ -234,6 +249,12 @@ async def _save(ctx: Context, data: dict) -> Result:
             phone=new.get("phone"), code=new.get("code"), member_id=member.id,
         )  # fmt: skip
     at = datetime.fromisoformat(data["at"])
+    if data.get("business"):
+        await mark_business(
+            ctx.session, household_id=data["hh"], member_id=member.id,
+            commune_id=member.commune_id, at=ctx.now,
+        )  # fmt: skip
+    had = data.get("had") or {}
     saved = await save_visit(
         ctx.session,
         member_id=member.id,
@@ -245,14 +266,16 @@ async def _save(ctx: Context, data: dict) -> Result:
         note=data.get("note"),
         photo=data.get("photo"),
         location=tuple(data["loc"]) if data.get("loc") else None,
+        seen={code: found[1] for code, found in had.items() if found},
     )
-    return done(
-        Reply("\n".join(await saved_lines(ctx, at, saved.counted, saved.already, data["hh"])))
+    lines = await saved_lines(
+        ctx, at, saved.counted, saved.already, data["hh"], totals=saved.totals
     )
+    return done(Reply("\n".join(lines)))
 
 
 async def saved_lines(
-    ctx: Context, at: datetime, counted, already, household_id: int
+    ctx: Context, at: datetime, counted, already, household_id: int, *, totals=None
 ) -> list[str]:
     today = ctx.local().date()
     mine = await activity.tally(
@@ -275,6 +298,8 @@ async def saved_lines(
         lines.append(already_line(ctx, row.head_name, item, inds[item.indicator_code]))
     if already:
         lines.append(ctx._("Your visit is still recorded."))
+    for code, total in (totals or {}).items():
+        lines.append(units.total_line(ctx, inds[code], row.head_name, total))
     for code in counted:
         lines += await _village_line(ctx, row, inds[code])
     return lines
