@@ -29,6 +29,15 @@ MORE = {
         "({low}–{max}, 0 if none new)"
     ),
 }
+OUT_OF_RANGE = {
+    Unit.PERSON: N_(
+        "The number of people must be from {low} to {max} (one household). Please type it again."
+    ),
+    Unit.SUBSCRIBER: N_(
+        "The number of subscribers must be from {low} to {max} (one household). "
+        "Please type it again."
+    ),
+}
 FULL = N_(
     "{indicator}: this household already has {count}, the most one household can have. "
     "Type 0, or /sua to correct an earlier entry."
@@ -78,12 +87,7 @@ def parse(text: str, ind: IndicatorRow, had: int | None) -> int | None:
 def refusal(ctx: Context, ind: IndicatorRow, had: int | None) -> str:
     low, high = bounds(ind, had)
     if had is None:
-        return ctx._(
-            "The number must be from {low} to {max}: one household has at most {max}. "
-            "Please type it again.",
-            low=low,
-            max=high,
-        )
+        return ctx._(OUT_OF_RANGE[Unit(ind.unit)], low=low, max=high)
     return ctx._(
         "This household already has {count}, so at most {max} more can be added "
         "(a household has at most {cap}). Please type it again.",
