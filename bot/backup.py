@@ -1,8 +1,9 @@
-"""Backups: SQLite through the online backup API, PostgreSQL through pg_dump/pg_restore."""
+"""Backups: SQLite through the online backup API, PostgreSQL through pg_dump/pg_restore.
+
+Restoring (checked before anything is replaced) is in bot/restore.py."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import sqlite3
@@ -50,43 +51,10 @@ def backup(url: str, target: Path, work: WorkProgress | None = None) -> Path:
     if target.exists():
         raise BackupError(f"{target} already exists")
     if is_sqlite(url):
-        _sqlite_copy(sqlite_file(url), target, work)
+        sqlite_copy(sqlite_file(url), target, work)
     else:
-        _pg_dump(url, target, work)
+        pg_dump(url, target, work)
     return target
-
-
-def restore(url: str, source: Path, now: datetime, *, progress: Progress | None = None) -> Path:
-    """Replace the database with a backup; the current data is saved first. Returns that copy.
-
-    `progress(label)` opens the progress display of each of the two steps."""
-    if not source.is_file():
-        raise BackupError(f"{source} is not a file")
-    step = progress or (lambda _label: contextlib.nullcontext())
-    if is_sqlite(url):
-        _check_sqlite_backup(source)
-        current = sqlite_file(url)
-        saved = current.with_name(f"{current.name}.before-restore-{now:%Y%m%d-%H%M%S}")
-        with step(SAVE_CURRENT) as work:
-            _sqlite_copy(current, saved, work)
-        with step(RESTORE) as work:
-            _sqlite_copy(source, current, work)
-        return saved
-    saved = source.parent / f"before-restore-{now:%Y%m%d-%H%M%S}.dump"
-    tables = _pg_table_count(source)
-    with step(SAVE_CURRENT) as work:
-        _pg_dump(url, saved, work)
-    with step(RESTORE) as work:
-        if work is not None:
-            work.reset(tables)
-        _pg_run(
-            "pg_restore",
-            url,
-            ["--clean", "--if-exists", "--no-owner", "--single-transaction", str(source)],
-            work=work,
-            marker="processing data for table",
-        )
-    return saved
 
 
 def prune(folder: Path, keep: int) -> list[Path]:
@@ -98,7 +66,7 @@ def prune(folder: Path, keep: int) -> list[Path]:
     return old
 
 
-def _sqlite_copy(source: Path, target: Path, work: WorkProgress | None = None) -> None:
+def sqlite_copy(source: Path, target: Path, work: WorkProgress | None = None) -> None:
     # The backup API copies a consistent snapshot while other connections keep writing.
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     dst = sqlite3.connect(target, timeout=30)
@@ -118,20 +86,6 @@ def _sqlite_copy(source: Path, target: Path, work: WorkProgress | None = None) -
         dst.close()
 
 
-def _check_sqlite_backup(path: Path) -> None:
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
-            version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{path} is not a cdsbot SQLite backup ({exc})") from None
-    if ok != "ok" or version is None:
-        raise BackupError(f"{path} is damaged or not a cdsbot backup")
-
-
 def _libpq(url: str) -> tuple[str, dict[str, str]]:
     """The URL for libpq tools, with the password moved to the environment (not in `ps`)."""
     parsed: URL = make_url(url)
@@ -142,8 +96,8 @@ def _libpq(url: str) -> tuple[str, dict[str, str]]:
     return plain.render_as_string(hide_password=False), env
 
 
-def _pg_dump(url: str, target: Path, work: WorkProgress | None = None) -> None:
-    _pg_run(
+def pg_dump(url: str, target: Path, work: WorkProgress | None = None) -> None:
+    pg_run(
         "pg_dump",
         url,
         ["--format=custom", "--no-owner", f"--file={target}"],
@@ -152,7 +106,7 @@ def _pg_dump(url: str, target: Path, work: WorkProgress | None = None) -> None:
     )
 
 
-def _pg_table_count(dump: Path) -> int | None:
+def pg_list(dump: Path) -> int | None:
     """Tables with data in a custom-format dump, from its table of contents."""
     _require("pg_restore")
     proc = subprocess.run(
@@ -172,7 +126,7 @@ def _require(tool: str) -> None:
         )
 
 
-def _pg_run(
+def pg_run(
     tool: str, url: str, args: list[str], *, work: WorkProgress | None = None, marker: str = ""
 ) -> None:
     """Run a libpq tool; with `work`, its --verbose lines containing `marker` count one each."""

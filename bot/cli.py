@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 async def _call(func: Command, args: argparse.Namespace) -> int | None:
-    app = await build_app(get_settings())
+    app = await build_app(get_settings(), migrate=getattr(args, "migrate", True))
     try:
         return await func(app, args)
     finally:

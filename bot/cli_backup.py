@@ -8,8 +8,9 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bot.app import App
-from bot.backup import BackupError, backup, default_path, is_sqlite, prune, restore
+from bot.backup import BackupError, backup, default_path, is_sqlite, prune
 from bot.cli import CliError
+from bot.restore import RestoreRefused, restore
 from bot.work_progress import WorkProgress
 from locales import N_, translator
 from models.base import utcnow
@@ -25,7 +26,8 @@ def register(sub) -> None:
     cmd.set_defaults(func=cmd_backup)
     back = sub.add_parser("restore", help="replace the database with a backup (stop the bot)")
     back.add_argument("path", type=Path, help="a file made by cdsbot backup")
-    back.set_defaults(func=cmd_restore)
+    # The live database is not migrated first: a broken one must still be restorable.
+    back.set_defaults(func=cmd_restore, migrate=False)
 
 
 async def cmd_backup(app: App, args: argparse.Namespace) -> int:
@@ -55,15 +57,17 @@ async def cmd_restore(app: App, args: argparse.Namespace) -> int:
     await app.engine.dispose()
     t = translator(app.settings.default_locale)
     try:
-        saved = restore(
+        saved = await restore(
             app.settings.database_url,
             args.path,
             utcnow(),
             progress=lambda label: WorkProgress(t, label),
         )
+    except RestoreRefused as exc:
+        raise CliError(t.gettext(exc.msgid, **exc.values)) from None
     except BackupError as exc:
         raise CliError(str(exc)) from None
-    # A backup from an older version is brought up to the current schema.
+    # The restored copy was migrated before it replaced the data; this only confirms it.
     await upgrade(app.engine)
     print(
         t.gettext(

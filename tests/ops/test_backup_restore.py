@@ -87,7 +87,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path, db):
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"not a database at all" * 100)
     back = cdsbot(tmp_path, url, "restore", str(junk))
-    assert back.returncode == 2 and "not a cdsbot" in back.stderr
+    assert back.returncode == 2 and "không phải bản sao lưu của cdsbot" in back.stderr
     assert marks(db) == 1
     assert not list(tmp_path.glob("db.sqlite3.before-restore-*"))
 
