@@ -36,6 +36,8 @@ class Pipeline:
     clock: Callable[[], datetime] = utcnow
     # Where `/web` sign-in links point (PUBLIC_BASE_URL or the local web port).
     web_base_url: str = "http://127.0.0.1:8080"
+    # The Telegram bot's username once known (bot/run.py), for t.me invite links in /moi.
+    telegram_username: str | None = None
 
     async def process(self, incoming: Incoming, caps: Capabilities) -> list[Reply]:
         incoming = _without_nul(incoming)
@@ -117,7 +119,10 @@ class Pipeline:
                 else None,
                 tz=self.tz,
                 files_dir=self.files_dir,
-                extra={"web_base_url": self.web_base_url},
+                extra={
+                    "web_base_url": self.web_base_url,
+                    "telegram_username": self.telegram_username,
+                },
             )
             result = await handle(ctx)
             replies = _next_state(conv, result)

@@ -42,6 +42,7 @@ async def serve(app: App) -> int:
     for channel in channels:
         await channel.start()
     ui.telegram_username = await _telegram_username(channels)
+    app.pipeline.telegram_username = ui.telegram_username
     log.info("running: %s", ", ".join(c.name for c in channels))
     background = start_background(app, channels)
     _freeze_startup_objects()
@@ -67,7 +68,7 @@ def web_ui(app: App) -> WebUI:
 
 
 async def _telegram_username(channels: list[Channel]) -> str | None:
-    """For t.me invite links on the web page; the page works without them."""
+    """For t.me invite links on the web page and in /moi; both work without them."""
     for channel in channels:
         if channel.name == "telegram":
             try:
