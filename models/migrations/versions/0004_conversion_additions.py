@@ -1,14 +1,14 @@
 """conversion.seq: people or subscribers added to a household at later visits
 
-Revision ID: 0005_conversion_additions
-Revises: 0004_web_session
+Revision ID: 0004_conversion_additions
+Revises: 0003_household_reach
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_conversion_additions"
-down_revision = "0004_web_session"
+revision = "0004_conversion_additions"
+down_revision = "0003_household_reach"
 branch_labels = None
 depends_on = None
 
