@@ -16,6 +16,7 @@ LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 40
 class Tick:
     pos: float
     label: str
+    anchor: str = "middle"
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,9 @@ def line_chart(t: Translator, row: ProgressRow, daily: dict[date, int], as_of: d
     plan = f"{x(start):.1f},{y(row.baseline):.1f} {x(row.deadline):.1f},{y(row.target):.1f}"
     marks = [start + timedelta(days=round(days * i / 4)) for i in range(5)]
     x_ticks = [Tick(x(d), t.date(d)) for d in marks]
+    # The end labels stay inside the picture.
+    x_ticks[0] = Tick(x_ticks[0].pos, x_ticks[0].label, "start")
+    x_ticks[-1] = Tick(x_ticks[-1].pos, x_ticks[-1].label, "end")
     y_ticks = [Tick(y(v), t.num(v)) for v in range(0, y_max + 1, step)]
     today_x = x(as_of) if start <= as_of <= end else None
     return LineChart(WIDTH, HEIGHT, " ".join(points), plan, x_ticks, y_ticks, today_x)
