@@ -6,9 +6,10 @@ import argparse
 
 from bot.app import App
 from bot.cli import find_commune
-from models.base import utcnow
+from bot.webui.demo import sign_in_link
+from locales import translator
 from models.member import Role
-from models.websession import LOGIN_MINUTES, create_login
+from models.websession import LOGIN_MINUTES
 
 
 def register(sub) -> None:
@@ -19,16 +20,17 @@ def register(sub) -> None:
     login.set_defaults(func=cmd_login)
 
 
-async def sign_in_link(app: App, *, commune_id: int, role: str) -> str:
-    async with app.sessionmaker() as session, session.begin():
-        token = await create_login(session, commune_id=commune_id, role=role, now=utcnow())
-    return f"{app.pipeline.web_base_url}/web/dangnhap/{token}"
-
-
 async def cmd_login(app: App, args: argparse.Namespace) -> int:
     async with app.sessionmaker() as session:
         commune = await find_commune(session, args.commune)
     link = await sign_in_link(app, commune_id=commune.id, role=Role.ADMIN)
-    print(f"Sign-in link for the admin, {commune.name} (one use, {LOGIN_MINUTES} minutes):")
+    t = translator(app.settings.default_locale)
+    print(
+        t._(
+            "Sign-in link for the admin, {commune} (one use, {minutes} minutes):",
+            commune=commune.name,
+            minutes=LOGIN_MINUTES,
+        )
+    )
     print(link)
     return 0

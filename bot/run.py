@@ -9,19 +9,16 @@ import logging
 import signal
 import sys
 
-from aiohttp import web
-
 from bot.app import App
 from bot.background import start_background
 from bot.channels.base import Channel
 from bot.channels.console import ConsoleChat
 from bot.channels.zalo.channel import ZaloChannel
 from bot.cli import create_demo
-from bot.cli_web import sign_in_link
 from bot.files import file_links
 from bot.web import make_web_app, start_web
-from bot.webui import WebUI, mount_webui
-from models.member import Role
+from bot.webui import mount_webui
+from bot.webui.demo import serve_demo, web_ui
 from models.membership import show_code
 
 log = logging.getLogger(__name__)
@@ -54,17 +51,6 @@ async def serve(app: App) -> int:
             await channel.stop()
         await runner.cleanup()
     return 0
-
-
-def web_ui(app: App) -> WebUI:
-    settings = app.settings
-    return WebUI(
-        app.sessionmaker,
-        tz=settings.tz,
-        base_url=app.pipeline.web_base_url,
-        files_dir=app.files_dir,
-        default_locale=settings.default_locale,
-    )
 
 
 async def _telegram_username(channels: list[Channel]) -> str | None:
@@ -128,26 +114,13 @@ async def _console(app: App) -> int:
         "Invite codes: "
         + ", ".join(f"{role} {show_code(code)}" for role, code in result.invites.items())
     )
-    runner = await _demo_web(app, result.commune_id)
+    runner, line = await serve_demo(app, result.commune_id)
+    print(line)
     try:
         return await _console_chat(app)
     finally:
         if runner is not None:
             await runner.cleanup()
-
-
-async def _demo_web(app: App, commune_id: int) -> web.AppRunner | None:
-    """The web page on this machine only, with a sign-in link for the demo's official."""
-    web_app = make_web_app()
-    mount_webui(web_app, web_ui(app))
-    try:
-        runner = await start_web(web_app, "127.0.0.1", app.settings.web_port)
-    except OSError as exc:
-        print(f"Web page not started (port {app.settings.web_port}: {exc.strerror}).")
-        return None
-    link = await sign_in_link(app, commune_id=commune_id, role=Role.OFFICIAL)
-    print(f"Web page for the commune official (one use, 15 minutes): {link}")
-    return runner
 
 
 async def _console_chat(app: App) -> int:

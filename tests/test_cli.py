@@ -109,3 +109,11 @@ def test_killed_mid_onboarding_continues_at_the_same_step(demo_db):
     # A fresh process answers the pending name question.
     after = cdsbot(demo_db, "chat", "--user", "crash", stdin="1\n")
     assert "🎉" in after.stdout
+
+
+def test_web_login_prints_a_one_time_link_for_the_admin(demo_db):
+    proc = cdsbot(demo_db, "web", "login", "--commune", "quang truong")
+    assert proc.returncode == 0, proc.stderr
+    assert "http://127.0.0.1:8080/web/dangnhap/" in proc.stdout
+    missing = cdsbot(demo_db, "web", "login", "--commune", "Nowhere")
+    assert missing.returncode == 2 and "--commune" in missing.stderr

@@ -14,12 +14,14 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 from aiohttp import web
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.context import Context, MemberView
 from handlers.messages import Incoming, State
 from locales import Translator, translator
 from models.base import utcnow
+from models.commune import Commune
 from models.member import Role
 from models.websession import SESSION_HOURS, Viewer, viewer_for
 
@@ -125,6 +127,8 @@ class Page:
     session: AsyncSession
     viewer: Viewer
     csrf: str
+    # Every commune, for the admin's commune switch (empty for other roles).
+    communes: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def t(self) -> Translator:
@@ -153,6 +157,9 @@ def page(role: Role) -> Callable[[PageHandler], Callable[[web.Request], Awaitabl
                 if viewer is None:
                     return signed_out(ui, status=401)
                 current = Page(request, ui, session, viewer, csrf_token(token))
+                if viewer.role == Role.ADMIN:
+                    found = await session.execute(select(Commune.id, Commune.name))
+                    current.communes = sorted((tuple(r) for r in found), key=lambda c: c[1])
                 if request.method == "POST":
                     data = await request.post()
                     sent = data.get("csrf")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models.member import Member
-from models.websession import WebLogin, WebSession
+from models import Commune
+from models.member import Member, Role
+from models.websession import WebLogin, WebSession, create_login
 from tests.web.conftest import csrf_of, link_path, sign_in
 
 
@@ -169,3 +170,34 @@ async def test_web_command_is_not_answered_in_a_group(joined, chat):
     group = chat("off", chat_id="-100", chat_kind="group")
     await group.say("/web")
     assert "/web/dangnhap/" not in group.text
+
+
+async def test_admin_link_from_the_cli_opens_every_commune(demo, client, sessionmaker, clock):
+    async with sessionmaker() as session, session.begin():
+        other = Commune(name="Thiệu Trung", name_key="thieu trung")
+        session.add(other)
+        await session.flush()
+        token = await create_login(
+            session, commune_id=demo.commune_id, role=Role.ADMIN, now=clock.now
+        )
+    html = await sign_in(client, f"/web/dangnhap/{token}")
+    assert "Tiến độ Quảng Trường" in html and "1.857" in html
+    assert 'id="commune-switch"' in html and "Thiệu Trung" in html
+    switched = await client.post(
+        "/web/xa", data={"csrf": csrf_of(html), "commune": str(other.id), "next": "/web/tiendo"}
+    )
+    page = await switched.text()
+    assert "Tiến độ Thiệu Trung" in page and "1.857" not in page
+
+
+async def test_official_has_no_commune_switch(joined, client, demo, sessionmaker):
+    async with sessionmaker() as session, session.begin():
+        other = Commune(name="Thiệu Trung", name_key="thieu trung")
+        session.add(other)
+    chat = await joined("off", "official")
+    await chat.say("/web")
+    html = await sign_in(client, link_path(chat))
+    assert 'id="commune-switch"' not in html
+    refused = await client.post("/web/xa", data={"csrf": csrf_of(html), "commune": str(other.id)})
+    assert refused.status == 403
+    assert "Tiến độ Quảng Trường" in await (await client.get("/web/tiendo")).text()
