@@ -1,7 +1,7 @@
 """web_login, web_session: one-time sign-in links and browser sessions (hashed tokens)
 
-Revision ID: 0004_web_session
-Revises: 0003_household_reach
+Revision ID: 0005_web_session
+Revises: 0004_conversion_additions
 """
 
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 import models.base
 
-revision = "0004_web_session"
-down_revision = "0003_household_reach"
+revision = "0005_web_session"
+down_revision = "0004_conversion_additions"
 branch_labels = None
 depends_on = None
 
