@@ -8,6 +8,9 @@ Counting rules (shared by /tiendo, the chart, the report and the scheduled jobs)
 - The target count is `target_count` when given, otherwise ⌈target_percent × population / 100⌉.
 - Pace is the conversions of the last 7 local days (today included) divided by 7, or by the
   days since the baseline date when the campaign is younger than a week.
+- Everything is as of a local day passed in (`today`): conversions up to the end of that day,
+  days left and pace from it. A report for a past period and /tiendo as of its last day are
+  the same call, so they agree.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ class ProgressRow:
     pace: float
     projected: date | None  # when the target is reached at the current pace
     days_late: int | None  # 0 on time; None when no pace or already reached
+    pace_days: int = PACE_DAYS  # the days `pace` is averaged over (fewer in a young campaign)
 
     @property
     def reached(self) -> bool:
@@ -101,11 +105,14 @@ async def progress(
     until: datetime | None = None,
     tz: ZoneInfo = VN,
 ) -> list[ProgressRow]:
-    """Every target of the commune (commune-wide rows have village_id None), in catalogue order.
+    """Every target of the commune (commune-wide rows have village_id None), in catalogue order,
+    as of the local day `today`.
 
     `village_ids` keeps those villages' rows (and the commune row); `until` counts only
-    conversions before that moment (report periods that ended in the past).
+    conversions before that moment (default: the end of `today`).
     """
+    if until is None:
+        until = local_start(today + timedelta(days=1), tz)
     stmt = (
         select(Target, Indicator, Village.name)
         .join(Indicator, Indicator.id == Target.indicator_id)
@@ -135,7 +142,7 @@ async def _count(
     commune_id: int,
     targets: list[Target],
     today: date,
-    until: datetime | None,
+    until: datetime,
     tz: ZoneInfo,
 ) -> dict[tuple[int, date, int | None], _Counts]:
     """One GROUP BY per distinct baseline date (usually one), over the (commune, indicator, at)
@@ -160,11 +167,10 @@ async def _count(
                 Conversion.commune_id == commune_id,
                 Conversion.indicator_id.in_(sorted(indicator_ids)),
                 Conversion.at >= local_start(start, tz),
+                Conversion.at < until,
             )
             .group_by(Conversion.indicator_id, Conversion.village_id)
         )
-        if until is not None:
-            stmt = stmt.where(Conversion.at < until)
         for indicator_id, village_id, total, last7 in await session.execute(stmt):
             counts = _Counts(int(total or 0), int(last7 or 0))
             out[(indicator_id, start, village_id)] = counts
@@ -219,6 +225,7 @@ def _row(
         pace=pace,
         projected=projected,
         days_late=days_late,
+        pace_days=window,
     )
 
 
@@ -249,3 +256,80 @@ async def daily_counts(
     for at, n in await session.execute(stmt):
         out[at.astimezone(tz).date()] += int(n)
     return dict(out)
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """An indicator counted in the commune that has no target: what was logged, no percent."""
+
+    indicator_id: int
+    code: str
+    name_vi: str
+    name_en: str
+    short_vi: str
+    short_en: str
+    unit: str
+    emoji: str
+    counted: int  # everything logged up to the end of the day
+    last7: int
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_vi
+
+    def short(self, lang: str) -> str:
+        return self.short_en if lang == "en" else self.short_vi
+
+
+async def untargeted(
+    session: AsyncSession,
+    *,
+    commune_id: int,
+    today: date,
+    indicator_ids: list[int] | None = None,
+    village_ids: list[int] | None = None,
+    since: date | None = None,
+    tz: ZoneInfo = VN,
+) -> list[CountRow]:
+    """Indicators with conversions in the commune (from `since`, up to the end of `today`) and
+    no target at all, in catalogue order. `village_ids` counts only those villages."""
+    person = select(Indicator.id).where(Indicator.unit == Unit.PERSON).scalar_subquery()
+    amount = case((Conversion.indicator_id.in_(person), Conversion.people), else_=1)
+    week_from = local_start(today - timedelta(days=PACE_DAYS - 1), tz)
+    targeted = select(Target.indicator_id).where(Target.commune_id == commune_id)
+    stmt = (
+        select(
+            Indicator,
+            func.sum(amount),
+            func.sum(case((Conversion.at >= week_from, amount), else_=0)),
+        )
+        .join(Conversion, Conversion.indicator_id == Indicator.id)
+        .where(
+            Conversion.commune_id == commune_id,
+            Conversion.at < local_start(today + timedelta(days=1), tz),
+            Indicator.active.is_(True),
+            Indicator.id.not_in(targeted),
+        )
+        .group_by(Indicator.id)
+        .order_by(Indicator.sort, Indicator.id)
+    )
+    if since is not None:
+        stmt = stmt.where(Conversion.at >= local_start(since, tz))
+    if indicator_ids is not None:
+        stmt = stmt.where(Indicator.id.in_(indicator_ids))
+    if village_ids is not None:
+        stmt = stmt.where(Conversion.village_id.in_(village_ids))
+    return [
+        CountRow(
+            indicator_id=i.id,
+            code=i.code,
+            name_vi=i.name_vi,
+            name_en=i.name_en,
+            short_vi=i.short_vi,
+            short_en=i.short_en,
+            unit=i.unit,
+            emoji=i.emoji,
+            counted=int(total or 0),
+            last7=int(last7 or 0),
+        )
+        for i, total, last7 in await session.execute(stmt)
+    ]

@@ -23,6 +23,7 @@ from models.commune import Commune
 from models.leaderboard import Period, member_ranking, village_ranking
 from models.member import Role
 from models.progress import ProgressRow, progress
+from models.reporting import rhythm
 
 
 @dataclass(frozen=True)
@@ -165,9 +166,12 @@ async def weekly_digest(jc: JobContext) -> list[Outgoing]:
 
 
 async def report_reminder(jc: JobContext) -> list[Outgoing]:
+    """Only for periods the commune's rhythm names that have ended and are not yet due: a
+    month without a report, or a run after the due day, sends nothing."""
     commune = await jc.session.get(Commune, jc.commune_id)
-    due_day = int(commune.settings.get("report", {}).get("due_day", 15))
-    due = jc.day.replace(day=min(due_day, 28))
+    due = rhythm(commune.settings).due_now(jc.day)
+    if not due:
+        return []
     return [
         _out(r, official_push.report_reminder_text(Translator(r.locale), due=due))
         for r in await q.recipients(jc.session, commune_id=jc.commune_id, roles=q.OFFICIALS)

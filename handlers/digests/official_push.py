@@ -1,4 +1,4 @@
-"""Pushes to commune officials: the weekly digest and the monthly report reminder."""
+"""Pushes to commune officials: the weekly digest and the report reminder."""
 
 from __future__ import annotations
 
@@ -6,17 +6,24 @@ from datetime import date
 
 from handlers.digests.progress import village_status_line
 from handlers.messages import Reply
+from handlers.reports.period import command_args, title
 from locales import Translator
 from models.progress import ProgressRow
+from models.reporting import Period
 
 
-def report_reminder_text(t: Translator, *, due: date) -> Reply:
-    """10th at 08:00: the monthly report is due before the 15th."""
-    text = t._(
-        "📅 The monthly report is due before {due}. Type /baocao to get the Excel file.",
-        due=t.date(due),
-    )
-    return Reply(text, lang=t.lang)
+def report_reminder_text(t: Translator, *, due: list[tuple[Period, date]]) -> Reply:
+    """The reports the rhythm names that are due next, each with its date and command."""
+    lines = [
+        t._(
+            "📅 {report} is due before {due}: type /baocao {args} to get the Excel file.",
+            report=title(t, period),
+            due=t.date(day),
+            args=command_args(period),
+        )
+        for period, day in due
+    ]
+    return Reply("\n".join(lines), lang=t.lang)
 
 
 def weekly_digest_text(

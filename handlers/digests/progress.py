@@ -1,4 +1,4 @@
-"""Progress text: one block per indicator, then the villages with text bars (§4 of the plan)."""
+"""Progress text: one block per indicator, then the areas with text bars (§4 of the plan)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 
 from locales import N_, Translator
 from models.indicator import Unit
-from models.progress import ProgressRow, by_percent
+from models.progress import CountRow, ProgressRow, by_percent
 
 UNIT_WORDS = {
     Unit.HOUSEHOLD: N_("households"),
@@ -16,6 +16,8 @@ UNIT_WORDS = {
     Unit.SUBSCRIBER: N_("subscribers"),
 }
 BAR_WIDTH = 10
+# More areas than this go on their own screen (a choice away) instead of inside the detail.
+AREAS_INLINE = 8
 
 
 def bar(percent: float | None) -> str:
@@ -81,23 +83,40 @@ def status_lines(t: Translator, row: ProgressRow) -> list[str]:
     return [need, pace_line(t, row)]
 
 
+# Beyond this many days late a projected date says nothing useful ("chậm 15.129 ngày").
+LATE_DATE_LIMIT = 60
+
+
+def pace_window(t: Translator, row: ProgressRow) -> str:
+    """ "7 ngày qua", or "3 ngày qua" in a campaign younger than a week (what pace divides by)."""
+    return t.ngettext("Last {n} day", "Last {n} days", row.pace_days)
+
+
 def pace_line(t: Translator, row: ProgressRow) -> str:
+    window = pace_window(t, row)
     if row.pace <= 0 or row.projected is None:
-        return t._("Last 7 days: 0 a day — no new conversions yet")
+        return t._("{window}: 0 a day — no new conversions yet", window=window)
     values = {
+        "window": window,
         "pace": t.num(row.pace, 1),
         "goal": goal_text(t, row),
         "date": t.date(row.projected),
+        "deadline": t.date(row.deadline),
     }
+    if row.days_late and row.days_late > LATE_DATE_LIMIT:
+        return t._(
+            "{window}: {pace} a day → at this pace {goal} will not be reached by {deadline}.",
+            **values,
+        )
     if row.days_late:
         return t.ngettext(
-            "Last 7 days: {pace} a day → at this pace {goal} is reached on {date}, {n} day late.",
-            "Last 7 days: {pace} a day → at this pace {goal} is reached on {date}, {n} days late.",
+            "{window}: {pace} a day → at this pace {goal} is reached on {date}, {n} day late.",
+            "{window}: {pace} a day → at this pace {goal} is reached on {date}, {n} days late.",
             row.days_late,
             **values,
         )
     return t._(
-        "Last 7 days: {pace} a day → at this pace {goal} is reached on {date}, on time.",
+        "{window}: {pace} a day → at this pace {goal} is reached on {date}, on time.",
         **values,
     )
 
@@ -126,6 +145,66 @@ def commune_line(t: Translator, row: ProgressRow) -> str:
     return text
 
 
+def count_lines(t: Translator, row: CountRow) -> list[str]:
+    """An indicator without a target: what has been logged, and that no target is set."""
+    unit = t._(UNIT_WORDS.get(row.unit, N_("households")))
+    return [
+        f"{row.emoji} {row.name(t.lang)}".strip(),
+        t._(
+            "Logged so far: {counted} {unit} ({last7} in the last 7 days). No target is set.",
+            counted=t.num(row.counted),
+            unit=unit,
+            last7=t.num(row.last7),
+        ),
+    ]
+
+
+def indicator_lines(
+    t: Translator,
+    mine: list[ProgressRow],
+    *,
+    village_id: int | None = None,
+    village_name: str | None = None,
+    areas_inline: int = AREAS_INLINE,
+) -> list[str]:
+    """One indicator's detail. With `village_id`, that area's own figures first, then the
+    commune's line; an area without its own target sees the commune's figures, labelled so."""
+    whole = next((r for r in mine if r.village_id is None), None)
+    villages = [r for r in mine if r.village_id is not None]
+    if village_id is not None:
+        own = next((r for r in villages if r.village_id == village_id), None)
+        if own is not None:
+            return [*indicator_block(t, own), *([commune_line(t, whole)] if whole else [])]
+        if whole is None:
+            return []
+        name = t._(
+            "{indicator} — whole commune ({area} has no target of its own)",
+            indicator=f"{whole.emoji} {whole.name(t.lang)}".strip(),
+            area=village_name or "",
+        )
+        return [name, headline(t, whole), *status_lines(t, whole)]
+    if whole is not None:
+        lines = indicator_block(t, whole)
+    else:
+        first = villages[0]
+        lines = [f"{first.emoji} {first.name(t.lang)}".strip()]
+    if villages and len(villages) <= areas_inline:
+        lines += [t._("By area:"), *village_lines(t, villages)]
+    elif villages:
+        ordered = by_percent(villages)
+        lines.append(
+            t._(
+                "{n} areas: highest {best} {best_pct}, lowest {worst} {worst_pct}.",
+                n=t.num(len(villages)),
+                best=ordered[0].village_name or "",
+                best_pct=percent_text(t, ordered[0]),
+                worst=ordered[-1].village_name or "",
+                worst_pct=percent_text(t, ordered[-1]),
+            )
+        )
+    return lines
+
+
 def progress_text(
     t: Translator,
     rows: list[ProgressRow],
@@ -133,28 +212,27 @@ def progress_text(
     place: str,
     today: date,
     village_id: int | None = None,
+    village_name: str | None = None,
+    counts: list[CountRow] | tuple[CountRow, ...] = (),
+    areas_inline: int = AREAS_INLINE,
 ) -> str:
-    """The whole /tiendo message. With `village_id`, that village comes first, then the commune
-    line; otherwise the commune block, then one line per village sorted by percent."""
-    lines = [t._("📊 PROGRESS — {place} — {date}", place=place.upper(), date=t.date(today))]
+    """The detail of every indicator in `rows` (and `counts`, those without a target)."""
+    lines = [heading(t, place, today)]
     indicator_ids = list(dict.fromkeys(r.indicator_id for r in rows))
-    if not indicator_ids:
+    if not indicator_ids and not counts:
         return "\n".join([*lines, t._("No targets have been set yet.")])
     for indicator_id in indicator_ids:
         mine = [r for r in rows if r.indicator_id == indicator_id]
-        whole = next((r for r in mine if r.village_id is None), None)
-        villages = [r for r in mine if r.village_id is not None]
-        if village_id is not None:
-            own = next((r for r in villages if r.village_id == village_id), None)
-            lines += indicator_block(t, own or whole) if (own or whole) else []
-            if own is not None and whole is not None:
-                lines.append(commune_line(t, whole))
-            continue
-        lines += indicator_block(t, whole or villages[0])
-        if villages and whole is not None:
-            lines.append(t._("By village:"))
-            lines += village_lines(t, villages)
+        lines += indicator_lines(
+            t, mine, village_id=village_id, village_name=village_name, areas_inline=areas_inline
+        )
+    for row in counts:
+        lines += count_lines(t, row)
     return "\n".join(lines)
+
+
+def heading(t: Translator, place: str, today: date) -> str:
+    return t._("📊 PROGRESS — {place} — {date}", place=place.upper(), date=t.date(today))
 
 
 def behind_pace(row: ProgressRow) -> bool:
@@ -179,7 +257,10 @@ def village_status_line(t: Translator, row: ProgressRow) -> str:
     if row.overdue:
         return head + " · " + t._("past the deadline {deadline}", deadline=t.date(row.deadline))
     need = t._("{per_day} a day needed", per_day=t.num(row.needed_per_day or 0, 2))
-    pace = t._("last 7 days {pace} a day", pace=t.num(row.pace, 1))
+    # "7 ngày qua 1,0/ngày"; fewer days in a campaign younger than a week.
+    window = pace_window(t, row)
+    window = window[:1].lower() + window[1:]
+    pace = t._("{window} {pace} a day", window=window, pace=t.num(row.pace, 1))
     return f"{head} · {need} · {pace}"
 
 

@@ -1,19 +1,36 @@
-"""/tiendo: progress against targets, narrowed by indicator or village; chart and report after.
+"""/tiendo: progress against targets, narrowed by indicator, area or a past day.
 
-| step            | waits for                       | next                                  |
-|-----------------|---------------------------------|---------------------------------------|
-| progress/more   | "Xem biểu đồ" / "Xuất báo cáo"  | chart / report; anything else: normal |
+The first screen is a summary (one line per indicator); each indicator's detail, the areas, the
+chart and the report are one choice away. `ngay 30/08/2024` computes everything as of that day.
+
+| step          | waits for                                        | next                      |
+|---------------|--------------------------------------------------|---------------------------|
+| progress/more | an indicator, "areas", "more", "chart", "report" | that screen; else: normal |
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
 from handlers.context import Context
-from handlers.digests.progress import progress_text
+from handlers.digests.progress import (
+    AREAS_INLINE,
+    count_lines,
+    heading,
+    indicator_lines,
+)
+from handlers.digests.progress_summary import (
+    area_lines,
+    count_summary_line,
+    overview_lines,
+    page_of,
+    pick_row,
+    summary_line,
+)
 from handlers.messages import Choice, Reply, Result, State, done, keep
 from handlers.registry import command, step
 from locales import N_
@@ -21,7 +38,7 @@ from models.commune import Village
 from models.indicator import Indicator
 from models.keys import fold
 from models.member import Role
-from models.progress import progress
+from models.progress import CountRow, ProgressRow, progress, untargeted
 
 
 async def chart_reply(ctx: Context, **kw) -> Reply:
@@ -32,6 +49,8 @@ async def chart_reply(ctx: Context, **kw) -> Reply:
 
 
 CHART_WORDS = ("bieu do", "bieudo", "chart")
+# "ngay 30/8/2024", "30/08/2024", "ngay 30/8" (this year)
+DAY_RE = re.compile(r"\b(?:ngay\s+|on\s+|as of\s+)?(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?\b")
 
 
 @dataclass(frozen=True)
@@ -41,11 +60,22 @@ class Scope:
     village_name: str | None
     chart: bool
     unknown: str
+    day: date | None = None
+    bad_day: bool = False
 
 
 async def parse_scope(ctx: Context, args: str) -> Scope:
-    """`dien`, `thon 2`, `bieudo` in any order and with or without diacritics."""
+    """`dien`, `thon 2`, `bieudo`, `ngay 30/08/2024` in any order, with or without diacritics."""
     rest = f" {fold(args)} "
+    day, bad_day = None, False
+    found = DAY_RE.search(rest)
+    if found:
+        rest = rest[: found.start()] + " " + rest[found.end() :]
+        d, m, y = found.groups()
+        try:
+            day = date(int(y or ctx.local().year), int(m), int(d))
+        except ValueError:
+            bad_day = True
     chart = False
     for word in CHART_WORDS:
         if f" {word} " in rest:
@@ -70,7 +100,39 @@ async def parse_scope(ctx: Context, args: str) -> Scope:
             if re.search(pattern, rest):
                 indicator_ids.append(indicator.id)
                 rest = re.sub(pattern, " ", rest)
-    return Scope(indicator_ids or None, village_id, village_name, chart, rest.strip())
+    return Scope(
+        indicator_ids or None, village_id, village_name, chart, rest.strip(), day, bad_day
+    )
+
+
+@dataclass(frozen=True)
+class View:
+    """What one /tiendo screen is about: as of which day, which indicators, whose area."""
+
+    day: date
+    indicator_ids: list[int] | None
+    village_id: int | None
+    village_name: str | None
+    place: str
+
+    def data(self) -> dict:
+        return {
+            "day": self.day.isoformat(),
+            "indicators": self.indicator_ids,
+            "village_id": self.village_id,
+            "village_name": self.village_name,
+            "place": self.place,
+        }
+
+    @classmethod
+    def load(cls, data: dict) -> View:
+        return cls(
+            date.fromisoformat(data["day"]),
+            data.get("indicators"),
+            data.get("village_id"),
+            data.get("village_name"),
+            data.get("place", ""),
+        )
 
 
 @command("tiendo", "progress", help=N_("/tiendo — progress against the targets"), order=20)
@@ -78,57 +140,183 @@ async def progress_command(ctx: Context) -> Result:
     member = ctx.member
     assert member is not None
     scope = await parse_scope(ctx, ctx.args)
-    if scope.unknown:
+    if scope.unknown or scope.bad_day:
         return keep(
             Reply(
                 ctx._(
-                    'I do not know "{word}". Try /tiendo, /tiendo dien, /tiendo thon 2 '
-                    "or /tiendo bieudo.",
-                    word=scope.unknown,
+                    'I do not know "{word}". Try /tiendo, /tiendo dien, /tiendo thon 2, '
+                    "/tiendo ngay 30/08/2024 or /tiendo bieudo.",
+                    word=scope.unknown or ctx.args.strip(),
                 )
             )
         )
     today = ctx.local().date()
+    if scope.day is not None and scope.day > today:
+        return keep(Reply(ctx._("{date} has not come yet.", date=ctx.t.date(scope.day))))
+    day = scope.day or today
     if scope.chart and ctx.caps.images:
-        return done(await chart_reply(ctx, indicator_ids=scope.indicator_ids, today=today))
+        return done(await chart_reply(ctx, indicator_ids=scope.indicator_ids, today=day))
     own = None if member.at_least(Role.OFFICIAL) else member.village_id
     village_id = scope.village_id or own
+    if village_id is not None:
+        place = scope.village_name or member.village_name or ""
+        village_name = place
+    else:
+        place, village_name = ctx._("commune {name}", name=member.commune_name), None
+    view = View(day, scope.indicator_ids, village_id, village_name, place)
+    result = await first_screen(ctx, view)
+    if scope.chart and not ctx.caps.images:
+        # Zalo without a public link cannot show a chart: the text, and what would fix it.
+        result.replies.append(Reply(ctx._("(No chart here: the admin must set PUBLIC_BASE_URL.)")))
+    return result
+
+
+async def _rows(ctx: Context, view: View) -> tuple[list[ProgressRow], list[CountRow]]:
+    member = ctx.member
     rows = await progress(
         ctx.session,
         commune_id=member.commune_id,
-        today=today,
-        indicator_ids=scope.indicator_ids,
+        today=view.day,
+        indicator_ids=view.indicator_ids,
         tz=ctx.tz,
     )
-    if village_id is not None:
-        place = scope.village_name or member.village_name or ""
-        rows = [r for r in rows if r.village_id in (None, village_id)]
-    else:
-        place = ctx._("commune {name}", name=member.commune_name)
-    text = progress_text(ctx.t, rows, place=place, today=today, village_id=village_id)
-    if not ctx.caps.images:
-        # Zalo without a public link cannot show a chart: the text, and what would fix it.
-        if scope.chart:
-            text += "\n" + ctx._("(No chart here: the admin must set PUBLIC_BASE_URL.)")
-        return done(Reply(text))
-    choices = [Choice("chart", ctx._("View chart"))]
-    if member.at_least(Role.LEADER):
+    if view.village_id is not None:
+        rows = [r for r in rows if r.village_id in (None, view.village_id)]
+    counts = await untargeted(
+        ctx.session,
+        commune_id=member.commune_id,
+        today=view.day,
+        indicator_ids=view.indicator_ids,
+        village_ids=[view.village_id] if view.village_id is not None else None,
+        tz=ctx.tz,
+    )
+    return rows, counts
+
+
+def _by_indicator(rows: list[ProgressRow]) -> dict[int, list[ProgressRow]]:
+    out: dict[int, list[ProgressRow]] = {}
+    for row in rows:
+        out.setdefault(row.indicator_id, []).append(row)
+    return out
+
+
+def _tail_choices(ctx: Context) -> list[Choice]:
+    choices = []
+    if ctx.caps.images:
+        choices.append(Choice("chart", ctx._("View chart")))
+    if ctx.member.at_least(Role.LEADER):
         choices.append(Choice("report", ctx._("Export Excel report")))
-    data = {"indicators": scope.indicator_ids}
-    return Result([Reply(text, tuple(choices))], State("progress", "more", data, choices))
+    return choices
+
+
+def _ask(
+    ctx: Context, view: View, text: str, choices: list[Choice], focus: int | None = None
+) -> Result:
+    """`focus`: the indicator on screen, which the chart then draws."""
+    data = {**view.data(), "focus": focus}
+    return Result([Reply(text, tuple(choices))], State("progress", "more", data, list(choices)))
+
+
+async def first_screen(ctx: Context, view: View) -> Result:
+    rows, counts = await _rows(ctx, view)
+    groups = _by_indicator(rows)
+    if len(groups) + len(counts) <= 1:
+        indicator_id = next(iter(groups), None)
+        return await detail_screen(ctx, view, indicator_id, rows=rows, counts=counts)
+    t = ctx.t
+    lines = [heading(t, view.place, view.day)]
+    choices: list[Choice] = []
+    for indicator_id, mine in groups.items():
+        row, commune = pick_row(mine, view.village_id)
+        if row is None:  # only other areas' targets: nothing of this area to show
+            continue
+        line = summary_line(t, row, commune=commune)
+        label = f"{row.emoji} {row.short(t.lang)}".strip()
+        # Buttons carry a short label under the summary; a numbered list is the summary itself.
+        if ctx.caps.buttons:
+            lines.append(line)
+        choices.append(Choice(f"ind:{indicator_id}", label if ctx.caps.buttons else line))
+    for row in counts:
+        lines.append(count_summary_line(t, row))
+    if view.village_id is None and any(r.village_id is not None for r in rows):
+        choices.append(Choice("areas:0:0", t._("By area")))
+    lines.append(t._("Pick an indicator for its detail."))
+    return _ask(ctx, view, "\n".join(lines), choices + _tail_choices(ctx))
+
+
+async def detail_screen(
+    ctx: Context,
+    view: View,
+    indicator_id: int | None,
+    *,
+    rows: list[ProgressRow] | None = None,
+    counts: list[CountRow] | None = None,
+) -> Result:
+    if rows is None:
+        rows, counts = await _rows(ctx, view)
+    t = ctx.t
+    lines = [heading(t, view.place, view.day)]
+    mine = [r for r in rows if r.indicator_id == indicator_id]
+    if mine:
+        lines += indicator_lines(
+            t, mine, village_id=view.village_id, village_name=view.village_name
+        )
+    elif counts and indicator_id is None:
+        lines += count_lines(t, counts[0])
+    else:
+        lines.append(t._("No targets have been set yet."))
+    choices: list[Choice] = []
+    areas = [r for r in mine if r.village_id is not None]
+    if view.village_id is None and len(areas) > AREAS_INLINE:
+        choices.append(Choice(f"areas:{indicator_id}:0", t._("By area")))
+    many = len(_by_indicator(rows)) + len(counts or []) > 1
+    if many:
+        choices.append(Choice("summary", t._("All indicators")))
+    return _ask(ctx, view, "\n".join(lines), choices + _tail_choices(ctx), focus=indicator_id)
+
+
+async def areas_screen(ctx: Context, view: View, indicator_id: int, page: int) -> Result:
+    rows, _counts = await _rows(ctx, view)
+    t = ctx.t
+    if indicator_id:
+        mine = [r for r in rows if r.indicator_id == indicator_id and r.village_id is not None]
+        name = mine[0].name(t.lang) if mine else ""
+        title = t._("{indicator} by area (best first):", indicator=name)
+        items = area_lines(t, mine)
+    else:
+        title = t._("Areas, percent per indicator:")
+        items = overview_lines(t, rows)
+    shown, more = page_of(items, page)
+    lines = [heading(t, view.place, view.day), title, *shown]
+    choices = []
+    if more:
+        left = len(items) - (page + 1) * len(shown)
+        choices.append(Choice(f"areas:{indicator_id}:{page + 1}", t._("More ({n})", n=left)))
+    choices.append(Choice("summary", t._("All indicators")))
+    focus = indicator_id or None
+    return _ask(ctx, view, "\n".join(lines), choices + _tail_choices(ctx), focus=focus)
 
 
 @step("progress", "more")
 async def on_more(ctx: Context) -> Result:
     picked = ctx.pick()
+    view = View.load(ctx.state.data) if "day" in ctx.state.data else None
     if picked == "chart":
-        today = ctx.local().date()
-        indicator_ids = ctx.state.data.get("indicators")
-        return done(await chart_reply(ctx, indicator_ids=indicator_ids, today=today))
+        day = view.day if view else ctx.local().date()
+        focus = ctx.state.data.get("focus")
+        indicator_ids = [focus] if focus else ctx.state.data.get("indicators")
+        return done(await chart_reply(ctx, indicator_ids=indicator_ids, today=day))
     if picked == "report":
         from handlers.flows.report import export_report
 
         return await export_report(ctx, "")
+    if view is not None and picked == "summary":
+        return await first_screen(ctx, view)
+    if view is not None and picked and picked.startswith("ind:"):
+        return await detail_screen(ctx, view, int(picked[4:]))
+    if view is not None and picked and picked.startswith("areas:"):
+        _, indicator_id, page = picked.split(":")
+        return await areas_screen(ctx, view, int(indicator_id), int(page))
     # The options are optional: anything else is handled as if no question was pending.
     from handlers.dispatch import handle
 

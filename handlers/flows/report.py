@@ -15,27 +15,21 @@ from sqlalchemy import select
 from handlers.context import Context
 from handlers.messages import Document, Reply, Result, done, keep
 from handlers.registry import command
-from handlers.reports.period import Period, parse_period
+from handlers.reports.period import Period, parse_period, title
 from locales import N_
 from models.audit import audit
 from models.commune import Commune
 from models.leaderboard import weights
 from models.member import Role
-from models.progress import local_start, progress
+from models.progress import local_start, progress, untargeted
 from models.report import conversions_in, member_activity
-
-KIND_TITLES = {
-    "month": N_("Report for month {label}"),
-    "quarter": N_("Report for quarter {label}"),
-    "year": N_("Report for year {label}"),
-}
 
 
 @command(
     "baocao",
     "report",
     role=Role.LEADER,
-    help=N_("/baocao — Excel report (/baocao thang 10/2026, quy 3, nam 2026)"),
+    help=N_("/baocao — Excel report (/baocao thang 10/2026, quy 3, 6 thang, 9 thang, nam 2026)"),
     order=30,
 )
 async def report_command(ctx: Context) -> Result:
@@ -57,7 +51,8 @@ async def export_report(ctx: Context, args: str) -> Result:
             Reply(
                 ctx._(
                     "Please name the period like this: /baocao thang 10/2026, "
-                    "/baocao quy 3/2026 or /baocao nam 2026."
+                    "/baocao quy 3/2026, /baocao 6 thang 2026, /baocao 9 thang 2026 "
+                    "or /baocao nam 2026."
                 )
             )
         )
@@ -74,8 +69,9 @@ async def export_report(ctx: Context, args: str) -> Result:
         detail={"period": f"{period.kind} {period.label}", "village_id": village_id, "rows": rows},
         at=ctx.now,
     )
-    filename = f"baocao-{period.kind}-{period.label.replace('/', '-')}.xlsx"
-    caption = ctx._(KIND_TITLES[period.kind], label=period.label)
+    label = f"{period.number}-{period.year}" if period.kind == "half" else period.label
+    filename = f"baocao-{period.kind}-{label.replace('/', '-')}.xlsx"
+    caption = title(ctx.t, period)
     return done(Reply(caption, document=Document(path, filename, caption)))
 
 
@@ -92,21 +88,28 @@ async def _write(ctx: Context, period: Period, village_id: int | None):
     )
     if village_id is not None:
         summary = [r for r in summary if r.village_id in (None, village_id)]
+    counts = await untargeted(
+        ctx.session,
+        commune_id=member.commune_id,
+        today=as_of,
+        village_ids=[village_id] if village_id is not None else None,
+        tz=ctx.tz,
+    )
     common = {"commune_id": member.commune_id, "since": since, "until": until}
     conversions = await conversions_in(ctx.session, village_id=village_id, **common)
     activity = await member_activity(ctx.session, village_id=village_id, **common)
     points = await weights(ctx.session, commune_id=member.commune_id)
     place = member.village_name if village_id else member.commune_name
-    title = f"{ctx._(KIND_TITLES[period.kind], label=period.label)} — {place}"
     wb = build_workbook(
         ctx.t,
-        title=title,
+        title=f"{title(ctx.t, period)} — {place}",
         generated=ctx.now,
         summary=summary,
         conversions=conversions,
         activity=activity,
         points=points,
         tz=ctx.tz,
+        counts=counts,
     )
     path = ctx.files_dir / f"baocao-{uuid.uuid4().hex[:12]}.xlsx"
     await asyncio.to_thread(save, wb, path)

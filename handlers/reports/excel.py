@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from handlers.reports.cells import put
 from locales import Translator
-from models.progress import ProgressRow
+from models.progress import CountRow, ProgressRow
 from models.report import ActivityLine, ConversionLine
 
 HEADER_ROW = 3
@@ -62,7 +62,13 @@ def _write(ws: Worksheet, rows: list[list], formats: dict[int, str]) -> None:
                 cell.number_format = formats[c]
 
 
-def summary_sheet(ws: Worksheet, t: Translator, title: str, rows: list[ProgressRow]) -> None:
+def summary_sheet(
+    ws: Worksheet,
+    t: Translator,
+    title: str,
+    rows: list[ProgressRow],
+    counts: list[CountRow] | tuple[CountRow, ...] = (),
+) -> None:
     ws.title = t._("Summary")
     headers = [
         (t._("Indicator"), 34),
@@ -89,6 +95,12 @@ def summary_sheet(ws: Worksheet, t: Translator, title: str, rows: list[ProgressR
             status(t, row),
         ]
         for row in rows
+    ]
+    # Indicators counted without a target: what was logged, and that no target is set.
+    no_target = t._("No target set")
+    values += [
+        [c.name(t.lang), t._("Whole commune"), None, None, c.counted, None, None, None, no_target]
+        for c in counts
     ]
     _write(ws, values, {3: INTEGER, 4: INTEGER, 5: INTEGER, 6: PERCENT, 7: INTEGER, 8: DATE})
 
@@ -157,6 +169,7 @@ def build_workbook(
     activity: list[ActivityLine],
     points: tuple[int, int],
     tz: ZoneInfo,
+    counts: list[CountRow] | tuple[CountRow, ...] = (),
 ) -> Workbook:
     full = t._(
         "{title} — generated {date} {time}",
@@ -165,7 +178,7 @@ def build_workbook(
         time=t.time(generated.astimezone(tz)),
     )
     wb = Workbook()
-    summary_sheet(wb.active, t, full, summary)
+    summary_sheet(wb.active, t, full, summary, counts)
     conversions_sheet(wb.create_sheet(), t, full, conversions, tz)
     activity_sheet(wb.create_sheet(), t, full, activity, points)
     return wb

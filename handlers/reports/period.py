@@ -1,17 +1,14 @@
-"""Report periods: `thang 10/2026`, `quy 3`, `nam 2026`, or the commune's default.
-
-Default (monthly rhythm, due before the 15th): before the due day it is the previous month —
-the report that is due now; from the due day on, the current month so far. A quarterly or yearly
-rhythm works the same way with quarters or years.
-"""
+"""Report periods typed after /baocao: `thang 10/2026`, `quy 3`, `6 thang 2026`, `9 thang`,
+`nam 2026`, or nothing — the period due next by the commune's reporting rhythm."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 
+from locales import N_, Translator
 from models.keys import fold
+from models.reporting import Period, containing, rhythm
 
 KINDS = {
     "thang": "month",
@@ -21,77 +18,81 @@ KINDS = {
     "nam": "year",
     "year": "year",
 }
-
-
-@dataclass(frozen=True)
-class Period:
-    kind: str  # month, quarter, year
-    number: int  # month 1–12, quarter 1–4, or the year again
-    year: int
-
-    @property
-    def start(self) -> date:
-        if self.kind == "month":
-            return date(self.year, self.number, 1)
-        if self.kind == "quarter":
-            return date(self.year, 3 * self.number - 2, 1)
-        return date(self.year, 1, 1)
-
-    @property
-    def end(self) -> date:
-        """The first day after the period."""
-        if self.kind == "year":
-            return date(self.year + 1, 1, 1)
-        months = 1 if self.kind == "month" else 3
-        month = self.start.month + months
-        return date(self.year + (month > 12), (month - 1) % 12 + 1, 1)
-
-    @property
-    def label(self) -> str:
-        if self.kind == "month":
-            return f"{self.number:02d}/{self.year}"
-        if self.kind == "quarter":
-            return f"{self.number}/{self.year}"
-        return str(self.year)
-
-
-def containing(kind: str, day: date) -> Period:
-    if kind == "month":
-        return Period("month", day.month, day.year)
-    if kind == "quarter":
-        return Period("quarter", (day.month - 1) // 3 + 1, day.year)
-    return Period("year", day.year, day.year)
-
-
-def previous(period: Period) -> Period:
-    return containing(period.kind, date.fromordinal(period.start.toordinal() - 1))
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+# "6 thang", "6 thang dau nam 2026", "9 thang", "6 months", "9 months 2026"
+MULTI = re.compile(r"^(6|sau|9|chin)\s+(?:thang|months?)\b\s*(.*)$")
+NUMBER = re.compile(r"^(\d{1,2}|i{1,3}|iv)(?:\s*[/-]\s*(\d{4})|\s+(?:nam\s+)?(\d{4}))?$")
 
 
 def default_period(settings: dict, today: date) -> Period:
-    report = settings.get("report") or {}
-    kind = {"month": "month", "quarter": "quarter", "year": "year"}.get(
-        report.get("rhythm", "month"), "month"
-    )
-    current = containing(kind, today)
-    due_day = int(report.get("due_day", 15))
-    return previous(current) if today.day < due_day else current
+    return rhythm(settings).due_next(today)
 
 
 def parse_period(text: str, settings: dict, today: date) -> Period | None:
     """None when the text is not a period we understand."""
-    words = fold(text).split()
+    words = fold(text).strip()
     if not words:
         return default_period(settings, today)
-    kind = KINDS.get(words[0])
+    multi = MULTI.match(words)
+    if multi:
+        return _multi(multi.group(1) in ("6", "sau"), multi.group(2), today)
+    first, _, rest = words.partition(" ")
+    kind = KINDS.get(first)
     if kind is None:
         return None
-    if len(words) == 1:
+    rest = rest.strip()
+    if not rest:
         return containing(kind, today)
-    match = re.fullmatch(r"(\d{1,4})(?:[/-](\d{4}))?", words[1])
-    if match is None or len(words) > 2:
-        return None
-    first, year = int(match.group(1)), int(match.group(2) or today.year)
     if kind == "year":
-        return Period("year", first, first) if match.group(2) is None and first > 1900 else None
+        return Period.of("year", 0, int(rest)) if re.fullmatch(r"(19|20)\d\d", rest) else None
+    match = NUMBER.match(rest)
+    if match is None:
+        return None
+    raw = match.group(1)
+    number = ROMAN[raw] if raw in ROMAN else int(raw)
+    year = int(match.group(2) or match.group(3) or today.year)
     limit = 12 if kind == "month" else 4
-    return Period(kind, first, year) if 1 <= first <= limit and 1900 < year < 3000 else None
+    if not 1 <= number <= limit or not 1900 < year < 3000:
+        return None
+    return Period.of(kind, number, year)
+
+
+def _multi(half: bool, rest: str, today: date) -> Period | None:
+    """6 months: the first half unless "cuoi"/"second" is said; 9 months: January–September."""
+    second = bool(re.search(r"\b(cuoi|second|last)\b", rest))
+    rest = re.sub(r"\b(dau|cuoi|nam|first|second|last|of|half)\b", " ", rest).strip()
+    if rest and not re.fullmatch(r"(19|20)\d\d", rest):
+        return None
+    year = int(rest) if rest else today.year
+    if half:
+        return Period.of("half", 2 if second else 1, year)
+    return None if second else Period.of("nine_months", 1, year)
+
+
+TITLES = {
+    ("month", 0): N_("Report for month {label}"),
+    ("quarter", 0): N_("Report for quarter {label}"),
+    ("half", 1): N_("Report for the first 6 months of {label}"),
+    ("half", 2): N_("Report for the last 6 months of {label}"),
+    ("nine_months", 1): N_("Report for the first 9 months of {label}"),
+    ("year", 0): N_("Report for year {label}"),
+}
+
+
+def title(t: Translator, period: Period) -> str:
+    """ "Báo cáo tháng 10/2026", "Báo cáo 6 tháng đầu năm 2026"…"""
+    key = (period.kind, period.number if period.kind in ("half", "nine_months") else 0)
+    return t._(TITLES[key], label=period.label)
+
+
+def command_args(period: Period) -> str:
+    """What to type after /baocao for this period (accent-free, as people type it)."""
+    if period.kind == "month":
+        return f"thang {period.label}"
+    if period.kind == "quarter":
+        return f"quy {period.label}"
+    if period.kind == "half":
+        return f"6 thang {'cuoi nam ' if period.number == 2 else ''}{period.year}"
+    if period.kind == "nine_months":
+        return f"9 thang {period.year}"
+    return f"nam {period.year}"

@@ -140,8 +140,8 @@ async def test_leader_summary_is_the_doi_rows_who_logged_nothing_and_the_village
         "tg-nam": "📋 Tổng kết 25/11 — Thôn 1\nLượt thăm 2 · chuyển đổi 2 (Điện 1, Nước 1)\n"
         "• Trần Văn Hải: 1 lượt, 2 chuyển đổi\n• Nguyễn Thị Lan: 1 lượt, 0 chuyển đổi\n"
         "Chưa ghi nhận: Lê Văn Nam\n"
-        "Điện Thôn 1: 144/420 (34,3%) · cần 1,63/ngày · 7 ngày qua 1,0/ngày\n"
-        "Nước Thôn 1: 96/380 (25,3%) · cần 1,85/ngày · 7 ngày qua 1,0/ngày"
+        "Điện Thôn 1: 144/420 (34,3%) · cần 1,63/ngày · 1 ngày qua 1,0/ngày\n"
+        "Nước Thôn 1: 96/380 (25,3%) · cần 1,85/ngày · 1 ngày qua 1,0/ngày"
     }
 
 
@@ -164,11 +164,12 @@ async def test_officials_get_the_weekly_digest_and_the_report_reminder(
         "Chậm tiến độ:",
     ]
     # 3 electricity conversions in the 6 days since the baseline: 0,5 a day; 148 in 87 days.
-    assert "Điện Thôn 1: 146/420 (34,8%) · cần 1,70/ngày · 7 ngày qua 0,5/ngày" in lines
+    assert "Điện Thôn 1: 146/420 (34,8%) · cần 1,70/ngày · 6 ngày qua 0,5/ngày" in lines
     assert len(lines) == 3 + 8  # every village is behind on both indicators
     clock.set_local(2026, 12, 10, 8, 0)
     await run(sessionmaker, clock, demo, "report-reminder")
     rows = [r for r in await outbox_rows(sessionmaker) if r.job == "report-reminder"]
     assert by_chat(rows) == {
-        "tg-hoa": "📅 Báo cáo tháng cần nộp trước ngày 15/12/2026. Gõ /baocao để lấy tệp Excel."
+        "tg-hoa": "📅 Báo cáo tháng 11/2026 cần nộp trước ngày 15/12/2026: "
+        "gõ /baocao thang 11/2026 để lấy tệp Excel."
     }

@@ -6,13 +6,36 @@ from datetime import date
 async def test_official_sees_demo_numbers_without_conversions(joined):
     chi = await joined("o1", "official", "Lê Thị Chi")
     await chi.say("/tiendo")
+    # First screen: one numbered line per indicator; detail and areas one choice away.
+    assert chi.text.split("\n") == [
+        "📊 TIẾN ĐỘ XÃ QUẢNG TRƯỜNG — 25/11/2026",
+        "Chọn một chỉ tiêu để xem chi tiết.",
+        "1. ⚡ Điện: 28,6% / 70% · chậm ⚠️",
+        "2. 💧 Nước: 24,4% / 70% · chậm ⚠️",
+        "3. Theo địa bàn",
+        "4. Xem biểu đồ",
+        "5. Xuất báo cáo Excel",
+        "Trả lời một số từ 1 đến 5.",
+    ]
+    await chi.say("1")
     text = chi.text
     assert "📊 TIẾN ĐỘ XÃ QUẢNG TRƯỜNG — 25/11/2026" in text
     assert "Đạt 532/1.857 mã KH (28,6%) · mục tiêu 70% = 1.300 trước 25/02/2027" in text
     assert "Còn thiếu 768 trong 92 ngày → cần 8,35/ngày" in text
-    assert "7 ngày qua: 0/ngày — chưa có chuyển đổi mới" in text
+    # The campaign starts today: the pace window is that one day, and says so.
+    assert "1 ngày qua: 0/ngày — chưa có chuyển đổi mới" in text
     assert "Thôn 2  ████░░░░░░ 41,2%" in text
-    assert "1. Xem biểu đồ" in text and "2. Xuất báo cáo Excel" in text
+    assert "Nước" not in text
+    assert "1. Tất cả chỉ tiêu" in text and "2. Xem biểu đồ" in text
+    await chi.say("1")
+    await chi.say("3")
+    assert chi.text.split("\n")[1:6] == [
+        "Các địa bàn, tỉ lệ từng chỉ tiêu:",
+        "Thôn 1: ⚡ 34,0% · 💧 25,0%",
+        "Thôn 2: ⚡ 41,2% · 💧 31,1%",
+        "Thôn 3: ⚡ 16,3% · 💧 19,2%",
+        "Thôn 4: ⚡ 22,1% · 💧 21,4%",
+    ]
 
 
 async def test_volunteer_sees_own_village_first_then_the_commune_line(joined):
@@ -32,13 +55,13 @@ async def test_official_narrows_to_a_village_without_diacritics(joined):
     assert "TIẾN ĐỘ THÔN 2" in chi.text
     assert "Đạt 140/450 hộ (31,1%) · mục tiêu 70% = 315 trước 25/02/2027" in chi.text
     await chi.say("/tiendo xyz")
-    assert 'Tôi chưa hiểu "xyz"' in chi.text
+    assert 'Mình chưa hiểu "xyz"' in chi.text
 
 
 async def test_chart_from_the_option_and_from_bieudo(joined, sessionmaker, demo):
     chi = await joined("o1", "official", "Lê Thị Chi")
     await chi.say("/tiendo")
-    await chi.say("1")
+    await chi.say("Xem biểu đồ")
     (reply,) = chi.replies
     assert reply.image is not None and reply.image.path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "1.300" in reply.image.caption

@@ -93,7 +93,8 @@ async def test_person_unit_pace_projection_and_lateness(sessionmaker, demo):
     assert row.projected == date(2027, 2, 17) and row.days_late == 24
     assert status_lines(Translator("vi"), row) == [
         "Còn thiếu 84 trong 60 ngày → cần 1,40/ngày",
-        "7 ngày qua: 1,0/ngày → với nhịp này đạt 70% vào 17/02/2027, chậm 24 ngày.",
+        # The campaign is 6 days old: the pace divides by 6 and says so.
+        "6 ngày qua: 1,0/ngày → với nhịp này đạt 70% vào 17/02/2027, chậm 24 ngày.",
     ]
     assert "Đạt 56/200 người (28,0%)" in headline(Translator("vi"), row)
 

@@ -67,8 +67,11 @@ async def test_join_log_two_conversions_by_buttons_progress_chart_and_report(
     assert sorted(c[0] for c in await conversions(sessionmaker)) == ["DIEN", "NUOC"]
 
     await lan.send("/tiendo")
-    assert "144/420" in lan.last_text  # 143 imported + today's conversion
+    # The first screen is the summary; each indicator's detail is one button away.
+    assert "⚡ Điện: 34,3% / 70% · chậm ⚠️" in lan.last_text
     assert lan.question("biểu đồ")
+    await lan.press("⚡ Điện")
+    assert "144/420" in lan.last_text  # 143 imported + today's conversion
 
     photos = len([f for f in telegram.fake.files if f.method == "photo"])
     await lan.send("/tiendo bieudo")

@@ -91,6 +91,8 @@ async def test_join_log_by_numbers_and_unaccented_words_chart_and_report(
     ]
 
     await lan.send("/tiendo")
+    assert "1. ⚡ Điện: 34,5% / 70% · kịp tiến độ" in lan.last_text
+    await lan.send("1")
     assert "Đạt 145/420 mã KH" in lan.last_text and "Cả xã: 534/1.857" in lan.last_text
 
     await lan.send("/tiendo bieudo")
@@ -125,7 +127,7 @@ async def test_without_public_url_chart_and_report_come_as_text_with_a_line_for_
 ):
     env = await zalo(mode="polling", public=False)
     leader = await join(env, "zl-leader", demo.invites["leader"], "Ba")
-    await leader.send("/tiendo bieudo")
+    await leader.send("/tiendo dien bieudo")
     # The text version of /tiendo, with no "Xem biểu đồ" offered, and what the admin must do.
     assert "📊 TIẾN ĐỘ THÔN 1" in leader.last_text and "Đạt 143/420 mã KH" in leader.last_text
     assert leader.replies[-1].endswith(
