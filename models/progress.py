@@ -292,7 +292,7 @@ async def untargeted(
 ) -> list[CountRow]:
     """Indicators with conversions in the commune (from `since`, up to the end of `today`) and
     no target at all, in catalogue order. `village_ids` counts only those villages."""
-    person = select(Indicator.id).where(Indicator.unit == Unit.PERSON).scalar_subquery()
+    person = select(Indicator.id).where(Indicator.unit.in_(COUNTED_UNITS)).scalar_subquery()
     amount = case((Conversion.indicator_id.in_(person), Conversion.people), else_=1)
     week_from = local_start(today - timedelta(days=PACE_DAYS - 1), tz)
     targeted = select(Target.indicator_id).where(Target.commune_id == commune_id)

@@ -7,24 +7,17 @@ the same scope (a leader gets their area), the same audit entry.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import timedelta
 
 from aiohttp import web
 from sqlalchemy import select
 
 from bot.webui.core import Page, chat_context, page
-from handlers.flows.report import KIND_TITLES, export_report
-from handlers.reports.period import Period, containing, default_period, previous
-from locales import N_
+from handlers.flows.report import export_report
+from handlers.reports.period import command_args, rhythm_text, title
 from models.commune import Commune
 from models.member import Role
-
-KIND_WORDS = {"month": "thang", "quarter": "quy", "year": "nam"}
-RHYTHM_NAMES = {
-    "month": N_("every month"),
-    "quarter": N_("every quarter"),
-    "year": N_("every year"),
-}
+from models.reporting import Period, containing, rhythm
 
 
 def routes(router: web.UrlDispatcher) -> None:
@@ -38,21 +31,11 @@ class Choice:
     words: str  # what /baocao would be typed with
 
 
-def as_words(period: Period) -> str:
-    return f"{KIND_WORDS[period.kind]} {period.label}"
-
-
-def due_date(period: Period, due_day: int) -> date:
-    """Due by the due day of the month after the period ends."""
-    end = period.end
-    return end.replace(day=min(max(due_day, 1), 28))
-
-
-def recent(kind: str, today: date, n: int) -> list[Choice]:
+def recent(kind: str, today, n: int) -> list[Choice]:
     out, period = [], containing(kind, today)
     for _ in range(n):
-        out.append(Choice(period, as_words(period)))
-        period = previous(period)
+        out.append(Choice(period, command_args(period)))
+        period = containing(kind, period.start - timedelta(days=1))
     return out
 
 
@@ -66,19 +49,23 @@ async def show(p: Page, *, error: str | None = None) -> web.Response:
         await p.session.scalar(select(Commune.settings).where(Commune.id == p.viewer.commune_id))
         or {}
     )
-    report = settings.get("report") or {}
-    rhythm = report.get("rhythm", "month")
-    due_day = int(report.get("due_day", 15))
+    # The commune's reporting rhythm, read where /baocao and the reminder read it.
+    rules = rhythm(settings)
     today = p.ui.today()
-    due = default_period(settings, today)
-    choices = [*recent("month", today, 6), *recent("quarter", today, 4), *recent("year", today, 2)]
+    due = rules.due_next(today)
+    choices = [
+        *recent("month", today, 6),
+        *recent("quarter", today, 4),
+        *recent("half", today, 2),
+        *recent("nine_months", today, 1),
+        *recent("year", today, 2),
+    ]
     return p.render(
         "reports.html",
-        rhythm=p.t._(RHYTHM_NAMES.get(rhythm, rhythm)),
-        titles=KIND_TITLES,
-        due_day=due_day,
-        due=Choice(due, as_words(due)),
-        due_on=due_date(due, due_day),
+        rhythm=rhythm_text(p.t, rules),
+        period_title=lambda period: title(p.t, period),
+        due=Choice(due, command_args(due)),
+        due_on=rules.due_date(due),
         choices=choices,
         error=error,
     )

@@ -8,7 +8,7 @@ from datetime import date
 
 from locales import N_, Translator
 from models.keys import fold
-from models.reporting import Period, containing, rhythm
+from models.reporting import Period, Rhythm, containing, rhythm
 
 KINDS = {
     "thang": "month",
@@ -96,3 +96,37 @@ def command_args(period: Period) -> str:
     if period.kind == "nine_months":
         return f"9 thang {period.year}"
     return f"nam {period.year}"
+
+
+RULE_NAMES = {
+    "month": N_("Monthly report"),
+    "quarter": N_("Quarterly report"),
+    "half": N_("6-month report"),
+    "nine_months": N_("9-month report"),
+    "year": N_("Annual report"),
+}
+
+
+def rhythm_text(t: Translator, rules: Rhythm) -> str:
+    """The commune's reporting rhythm in words, one clause per rule."""
+    out = []
+    for rule in rules.rules:
+        values = {"report": t._(RULE_NAMES[rule.kind]), "day": rule.due_day}
+        months = ", ".join(str(m) for m in rule.months)
+        if rule.months and rule.kind == "month":
+            text = t._(
+                "{report} (months {months}), due before day {day} of the following month",
+                months=months,
+                **values,
+            )
+        elif rule.months:
+            text = t._(
+                "{report} (the one ending in month {months}), due before day {day} of the "
+                "following month",
+                months=months,
+                **values,
+            )
+        else:
+            text = t._("{report}, due before day {day} of the following month", **values)
+        out.append(text)
+    return "; ".join(out) + "."
