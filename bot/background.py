@@ -66,6 +66,8 @@ def start_background(app: App, channels: list[Channel]) -> Background:
         app.engine,
         tz=settings.tz,
         grace=timedelta(hours=settings.job_grace_hours),
+        files_dir=app.files_dir,
+        file_hours=settings.file_link_hours,
     )
     sender = Sender(
         app.sessionmaker, by_name(channels), limits=limits, active=lambda: scheduler.leading

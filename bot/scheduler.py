@@ -3,10 +3,12 @@ restart within the grace window, run by exactly one worker (PostgreSQL advisory 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -15,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.jobs import fire_times, run_scheduled, trigger_for
+from handlers.reports.files import delete_expired
 from models.base import utcnow
 from models.inbound import KEEP_HANDLED, prune_handled
 from models.schedule import CommuneSchedule, JobRule, schedules
@@ -91,8 +94,11 @@ class JobScheduler:
         grace: timedelta,
         clock: Callable[[], datetime] = utcnow,
         lock_key: int = LOCK_KEY,
+        files_dir: Path | None = None,
+        file_hours: int = 24,
     ) -> None:
         self.sessionmaker, self.tz, self.grace, self.clock = sessionmaker, tz, grace, clock
+        self.files_dir, self.file_hours = files_dir, file_hours
         self.elector = Elector(engine, lock_key)
         self.leading = False
         self.last_housekeeping: datetime | None = None
@@ -150,6 +156,12 @@ class JobScheduler:
                 break
         if dropped:
             log.info("housekeeping: %s handled message keys dropped", dropped)
+        if self.files_dir is not None:
+            files = await asyncio.to_thread(
+                delete_expired, self.files_dir, now=now, hours=self.file_hours
+            )
+            if files:
+                log.info("housekeeping: %s expired report and chart files deleted", files)
         return dropped
 
     def _sync(self, communes: list[CommuneSchedule]) -> None:

@@ -13,14 +13,17 @@ is written to the audit log, without the household's personal data.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from handlers.context import Context
 from handlers.messages import Choice, Reply, Result, State, done, keep
 from handlers.registry import command, step
+from handlers.reports import files as generated_files
 from locales import N_
 from models import privacy
 from models.audit import audit
+from models.household import Household
 from models.member import Role
 
 FLOW = "household_data"
@@ -180,6 +183,9 @@ async def on_erase(ctx: Context) -> Result:
             Reply(ctx._("Please answer 1 to erase or 2 to keep."), tuple(ctx.state.choices))
         )
     member = _official(ctx)
+    # What a generated workbook may hold of it, read before it is erased.
+    home = await ctx.session.get(Household, int(ctx.state.data["household_id"]))
+    needles = [home.head_name, home.customer_code, home.phone] if home else []
     photos = await privacy.erase_household(
         ctx.session,
         household_id=int(ctx.state.data["household_id"]),
@@ -190,6 +196,7 @@ async def on_erase(ctx: Context) -> Result:
     if photos is None:
         return done(Reply(ctx._("This household is no longer available.")))
     _delete_files(ctx.files_dir, photos)
+    await asyncio.to_thread(generated_files.delete_naming, ctx.files_dir, needles)
     return done(
         Reply(ctx._("The personal data of this household has been erased. The counts are kept."))
     )
