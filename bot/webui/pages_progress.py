@@ -16,7 +16,7 @@ from bot.webui.core import Page, page
 from handlers.digests.progress import UNIT_WORDS, goal_text, percent_text
 from locales import N_, Translator
 from models.member import Role
-from models.progress import ProgressRow, daily_counts, local_start, progress
+from models.progress import ProgressRow, daily_counts, progress, untargeted
 
 
 def routes(router: web.UrlDispatcher) -> None:
@@ -100,13 +100,8 @@ def parse_day(raw: str, default: date) -> date:
 
 
 async def rows_as_of(p: Page, as_of: date) -> list[ProgressRow]:
-    return await progress(
-        p.session,
-        commune_id=p.viewer.commune_id,
-        today=as_of,
-        until=local_start(as_of + timedelta(days=1), p.ui.tz),
-        tz=p.ui.tz,
-    )
+    # As of the end of that local day, like `/tiendo … ngay …`.
+    return await progress(p.session, commune_id=p.viewer.commune_id, today=as_of, tz=p.ui.tz)
 
 
 @page(Role.LEADER)
@@ -119,13 +114,22 @@ async def progress_page(p: Page) -> web.Response:
     own = None if p.viewer.at_least(Role.OFFICIAL) else p.viewer.village_id
     if own is not None:
         rows = [r for r in rows if r.village_id in (None, own)]
-    lines = [describe(t, r, before.get((r.indicator_id, r.village_id))) for r in rows]
-    cards = [line for line in lines if line.row.village_id is None]
-    codes = [c.row.code for c in cards]
+    codes = [r.code for r in rows if r.village_id is None]
     code = q.get("chi_tieu", "")
     code = code if code in codes else (codes[0] if codes else "")
-    areas = [x for x in lines if x.row.village_id is not None and x.row.code == code]
+    # Only what is shown is formatted: 11 cards and one indicator's areas, not 11 × 34 rows.
+    shown = [r for r in rows if r.village_id is None or r.code == code]
+    lines = [describe(t, r, before.get((r.indicator_id, r.village_id))) for r in shown]
+    cards = [line for line in lines if line.row.village_id is None]
+    areas = [line for line in lines if line.row.village_id is not None]
     chosen = next((c for c in cards if c.row.code == code), None)
+    counted = await untargeted(
+        p.session,
+        commune_id=p.viewer.commune_id,
+        today=as_of,
+        village_ids=None if own is None else [own],
+        tz=p.ui.tz,
+    )
     chart = None
     if chosen is not None:
         daily = await daily_counts(
@@ -147,4 +151,5 @@ async def progress_page(p: Page) -> web.Response:
         chosen=chosen,
         chart=chart,
         code=code,
+        counted=[(c, t._(UNIT_WORDS.get(c.unit, N_("households")))) for c in counted],
     )
