@@ -160,11 +160,15 @@ async def test_english_switch(member_client, client):
     assert "As of" in english
 
 
-async def test_indicator_without_a_target_shows_its_count(member_client, client, sessionmaker, clock):
+async def test_indicator_without_a_target_shows_its_count(
+    member_client, client, sessionmaker, clock
+):
     await member_client("off", "official")
     await convert_today(sessionmaker, clock, code="VNEID")
     html = await (await client.get("/web/tiendo")).text()
-    block = re.search(r'<article class="card untargeted" data-code="VNEID">(.*?)</article>', html, re.S)
+    block = re.search(
+        r'<article class="card untargeted" data-code="VNEID">(.*?)</article>', html, re.S
+    )
     assert block, "no card for the untargeted indicator"
     assert '<span class="current">1</span>' in block.group(1)
     assert "Chưa đặt mục tiêu" in block.group(1)
