@@ -50,10 +50,15 @@ def web_base_url(settings: Settings) -> str:
     return settings.public_base_url or f"http://127.0.0.1:{settings.web_port}"
 
 
-def setup_logging(level: str) -> None:
+def setup_logging(level: str, fmt: str = "text") -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
     )
+    if fmt == "json":
+        from bot.logs import JsonFormatter
+
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonFormatter())
     quiet_noisy_loggers()
 
 

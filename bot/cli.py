@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> None:
     except SettingsError as exc:
         print(exc.code, file=sys.stderr)
         raise SystemExit(2) from None
-    setup_logging(settings.log_level if args.command == "run" else "WARNING")
+    setup_logging(settings.log_level if args.command == "run" else "WARNING", settings.log_format)
     try:
         code = asyncio.run(_call(args.func, args))
     except CliError as exc:

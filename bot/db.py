@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.metrics import TimedPool
+
 # asyncpg: "invalid input for query argument $2: 'Nguyễn Thị Lan' (…)" and, from PostgreSQL,
 # "DETAIL:  Failing row contains (…)" / "Key (phone)=(0912…) already exists".
 _ARGUMENT = re.compile(r"(invalid input for query argument \$\d+[^:]*):.*", re.DOTALL)
@@ -27,6 +29,8 @@ _DETAIL = re.compile(r"\n?DETAIL:.*", re.DOTALL)
 def make_engine(url: str, **kwargs) -> AsyncEngine:
     kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
+    # The usual pool, timed: waits for a free connection show in /metrics.
+    kwargs.setdefault("poolclass", TimedPool)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

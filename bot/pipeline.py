@@ -7,6 +7,7 @@ can lose a reply, never the data.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
@@ -15,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.metrics import turn_metrics
 from handlers.context import Capabilities, Context, MemberView
 from handlers.dispatch import handle
 from handlers.messages import Choice, Incoming, Reply, Result, State
@@ -41,9 +43,13 @@ class Pipeline:
 
     async def process(self, incoming: Incoming, caps: Capabilities) -> list[Reply]:
         incoming = _without_nul(incoming)
+        metrics = turn_metrics(incoming.channel)
+        metrics.received(_kind(incoming))
+        started = time.perf_counter()
         try:
             return await self._process(incoming, caps)
         except Exception as exc:  # the one guard: no traceback reaches a user
+            metrics.failed.inc()
             # Only ids and the exception class: user text and names stay out of logs.
             log.error(
                 "message %s/%s failed: %s",
@@ -51,6 +57,7 @@ class Pipeline:
                 incoming.key,
                 type(exc).__name__,
                 exc_info=log.isEnabledFor(logging.DEBUG),
+                extra={"channel": incoming.channel, "message_key": incoming.key},
             )
             await self._keep_failed(incoming)
             t = translator(self.default_locale)
@@ -60,6 +67,8 @@ class Pipeline:
                     lang=t.lang,
                 )
             ]
+        finally:
+            metrics.seconds.observe(time.perf_counter() - started)
 
     async def _process(self, incoming: Incoming, caps: Capabilities) -> list[Reply]:
         async with self.sessionmaker() as session, session.begin():
@@ -76,6 +85,7 @@ class Pipeline:
                 conn, Inbound.__table__, received, conflict=["channel", "message_key"]
             ):
                 log.info("duplicate %s/%s ignored", incoming.channel, incoming.key)
+                turn_metrics(incoming.channel).duplicates.inc()
                 return []
             conv = await load_conversation(
                 conn, channel=incoming.channel, chat_id=incoming.chat_id
@@ -150,6 +160,14 @@ class Pipeline:
                 )
         except Exception as exc:
             log.error("could not keep failed message %s: %s", incoming.key, type(exc).__name__)
+
+
+def _kind(incoming: Incoming) -> str:
+    if incoming.choice is not None:
+        return "choice"
+    if incoming.kind == "text" and incoming.text and incoming.text.startswith("/"):
+        return "command"
+    return incoming.kind
 
 
 def _without_nul(incoming: Incoming) -> Incoming:

@@ -16,9 +16,12 @@ from bot.channels.console import ConsoleChat
 from bot.channels.zalo.channel import ZaloChannel
 from bot.cli import create_demo
 from bot.files import file_links
+from bot.health import Readiness
+from bot.metrics import MetricsEndpoint, refresh_database_gauges
 from bot.web import make_web_app, start_web
 from bot.webui import mount_webui
 from bot.webui.demo import serve_demo, web_ui
+from models.base import utcnow
 from models.membership import show_code
 
 log = logging.getLogger(__name__)
@@ -30,12 +33,19 @@ async def serve(app: App) -> int:
     if not settings.telegram_bot_token and not settings.zalo_tokens:
         return await _console(app)
     channels = make_channels(app)
-    web_app = make_web_app()
+    readiness = Readiness(app.engine, channels)
+    metrics = metrics_endpoint(app, channels)
+    web_app = make_web_app(readiness, metrics)
     ui = web_ui(app)
     mount_webui(web_app, ui)
     for channel in channels:
         channel.mount(web_app)
-    runner = await start_web(web_app, settings.web_host, settings.web_port)
+    runners = [await start_web(web_app, settings.web_host, settings.web_port)]
+    if settings.metrics_port:
+        ops_app = make_web_app(readiness, metrics)
+        runners.append(
+            await start_web(ops_app, settings.web_host, settings.metrics_port, shared=False)
+        )
     for channel in channels:
         await channel.start()
     ui.telegram_username = await _telegram_username(channels)
@@ -49,7 +59,8 @@ async def serve(app: App) -> int:
         await background.stop()
         for channel in channels:
             await channel.stop()
-        await runner.cleanup()
+        for runner in runners:
+            await runner.cleanup()
     return 0
 
 
@@ -62,6 +73,24 @@ async def _telegram_username(channels: list[Channel]) -> str | None:
             except Exception as exc:  # the page just shows codes without the link
                 log.warning("bot username unknown: %s", type(exc).__name__)
     return None
+
+
+def metrics_endpoint(app: App, channels: list[Channel]) -> MetricsEndpoint | None:
+    settings = app.settings
+    if not settings.metrics and settings.metrics_token is None:
+        return None
+    token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+    bots = [getattr(c, "bot", "") for c in channels if c.name == "zalo"]
+
+    async def refresh() -> None:
+        await refresh_database_gauges(
+            app.engine,
+            zalo_bots=bots,
+            quota=settings.zalo_monthly_quota,
+            now=utcnow().astimezone(settings.tz),
+        )
+
+    return MetricsEndpoint(token, refresh)
 
 
 def make_channels(app: App) -> list[Channel]:

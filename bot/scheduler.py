@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.jobs import fire_times, run_scheduled, trigger_for
+from bot.metrics import JOB_RUNS, LEADER, TICKS
 from handlers.reports.files import delete_expired
 from models.base import utcnow
 from models.inbound import KEEP_HANDLED, prune_handled
@@ -121,11 +122,14 @@ class JobScheduler:
         if self.aps is not None:
             self.aps.shutdown(wait=False)
         await self.elector.release()
+        LEADER.set(0)
 
     async def tick(self) -> None:
         """Every minute: (re)gain or check the lock, reload the rules, run what fell due."""
         try:
             leading = await self.elector.lead()
+            LEADER.set(1 if leading else 0)
+            TICKS.inc()
             if leading != self.leading:
                 log.info("scheduler: %s", "leading" if leading else "standing by")
                 self.leading = leading
@@ -202,10 +206,16 @@ class JobScheduler:
                 continue
             commune_id = int(job_id.split(":")[1])
             for moment in fire_times(rule, tz, now - self.grace, now):
-                queued = await run_scheduled(
-                    self.sessionmaker, job=rule.job, commune_id=commune_id,
-                    scheduled_for=moment, tz=tz, now=now,
-                )  # fmt: skip
+                try:
+                    queued = await run_scheduled(
+                        self.sessionmaker, job=rule.job, commune_id=commune_id,
+                        scheduled_for=moment, tz=tz, now=now,
+                    )  # fmt: skip
+                except Exception:
+                    JOB_RUNS.labels(rule.job, "failed").inc()
+                    raise
+                if queued is not None:  # None: that time had run already
+                    JOB_RUNS.labels(rule.job, "done").inc()
                 ran += queued is not None
         return ran
 

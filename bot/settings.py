@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -37,6 +38,18 @@ class Settings(BaseSettings):
     zalo_monthly_quota: int = Field(default=3000, ge=1)
     # Pushes per second per Zalo bot (the platform publishes no figure; keep it modest).
     zalo_send_per_second: int = Field(default=10, ge=1, le=100)
+    # /metrics: off unless "on"; with a token it is on and asks for `Authorization: Bearer …`.
+    metrics: bool = False
+    metrics_token: SecretStr | None = None
+    # A port of this worker's own for /healthz, /readyz and /metrics (WEB_PORT is shared).
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    log_format: Literal["text", "json"] = "text"
+
+    @field_validator("metrics_port", "metrics_token", mode="before")
+    @classmethod
+    def _blank(cls, value: object) -> object:
+        # `METRICS_PORT=` as in .env.example means "not set".
+        return None if value == "" else value
 
     @field_validator("timezone")
     @classmethod

@@ -84,6 +84,7 @@ class TelegramChannel:
         self.dp = Dispatcher(disable_fsm=True)
         self.dp.include_router(make_router(pipeline.process, self.clock, self._guard))
         self._polling: asyncio.Task[None] | None = None
+        self._webhook_set = False
 
     @classmethod
     def from_app(cls, app) -> TelegramChannel:  # noqa: ANN001 - bot.app.App (import cycle)
@@ -118,6 +119,7 @@ class TelegramChannel:
             await self.bot.set_webhook(
                 self.webhook_url, secret_token=self.webhook_secret, allowed_updates=allowed
             )
+            self._webhook_set = True
             log.info("telegram: webhook at %s", self.webhook_url)
             return
         # A webhook left over from an earlier deployment would make getUpdates fail.
@@ -134,6 +136,11 @@ class TelegramChannel:
             )
         )
         log.info("telegram: long polling")
+
+    @property
+    def ready(self) -> bool:
+        """Webhook registered, or the polling task alive (aiogram retries network errors)."""
+        return self._webhook_set or (self._polling is not None and not self._polling.done())
 
     async def stop(self) -> None:
         if self._polling is not None:

@@ -22,6 +22,7 @@ from bot.channels.base import Delivery
 from bot.channels.zalo import adapter
 from bot.channels.zalo.client import POLL_TIMEOUT, ZaloClient, ZaloError, bot_id_of
 from bot.files import FileLinks
+from bot.metrics import turn_metrics
 from bot.pipeline import Pipeline
 from handlers.messages import Incoming, Reply
 from locales import translator
@@ -75,6 +76,7 @@ class ZaloChannel:
         self.poll_timeout = poll_timeout
         self.clock = clock
         self._poller: asyncio.Task | None = None
+        self._webhook_set = False
         self._tasks: set[asyncio.Task] = set()
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._seen: OrderedDict[str, None] = OrderedDict()
@@ -102,11 +104,17 @@ class ZaloChannel:
         if self.public_base_url:
             try:
                 await self.client.set_webhook(self.public_base_url + self.path, self.secret)
+                self._webhook_set = True
                 log.info("zalo bot %s: webhook mode", self.bot)
             except ZaloError as exc:
                 log.error("zalo bot %s: setWebhook failed (%s)", self.bot, exc)
         else:
             self._poller = asyncio.create_task(self._poll(), name=f"zalo-poll-{self.bot}")
+
+    @property
+    def ready(self) -> bool:
+        """Webhook registered, or the poller alive (it ends on a refused token or a webhook)."""
+        return self._webhook_set or (self._poller is not None and not self._poller.done())
 
     async def stop(self) -> None:
         if self._poller is not None:
@@ -173,7 +181,10 @@ class ZaloChannel:
         """One update through the core; never raises (it runs in background tasks)."""
         try:
             incoming = adapter.to_incoming(update, self.bot, self.clock())
-            if incoming is None or self._replayed(incoming.key):
+            if incoming is None:
+                return
+            if self._replayed(incoming.key):
+                turn_metrics(self.name).duplicates.inc()
                 return
             lock = self._locks.setdefault(incoming.chat_id, asyncio.Lock())
             async with lock:  # one chat's messages are handled in order
