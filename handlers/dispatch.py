@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from handlers import flows  # noqa: F401 - importing fills the registry
+from handlers import (
+    drafts,
+    flows,  # noqa: F401 - importing fills the registry
+)
 from handlers.context import Context
 from handlers.messages import Reply, Result, State, done, keep
 from handlers.registry import COMMANDS, STEPS, TEXT_HANDLERS, WORDS
@@ -25,13 +28,22 @@ def split_command(text: str) -> tuple[str, str] | None:
 
 
 async def handle(ctx: Context) -> Result:
+    before = ctx.state
+    parsed = split_command(ctx.text)
+    result = await _route(ctx, parsed)
+    command = parsed is not None and parsed[0] not in CANCEL
+    return drafts.settle(ctx, before, result, command=command)
+
+
+async def _route(ctx: Context, parsed: tuple[str, str] | None) -> Result:
     incoming = ctx.incoming
     if len(incoming.text or "") > MAX_TEXT:
         return keep(Reply(ctx._("That message is too long. Please send a shorter one.")))
-    parsed = split_command(ctx.text)
     if parsed is not None:
         return await _command(ctx, *parsed)
     if not ctx.state.idle:
+        if ctx.incoming.choice is None and drafts.is_resume(ctx.text):
+            return drafts.resume(ctx)
         return await _step(ctx)
     if incoming.choice is not None:
         return keep(Reply(ctx._("This question has closed.")))
@@ -44,6 +56,8 @@ async def handle(ctx: Context) -> Result:
         return await _command(ctx, word, "")
     if incoming.kind != "text" or not ctx.text:
         return keep(_not_text(ctx))
+    if drafts.is_resume(ctx.text):
+        return drafts.resume(ctx)
     for _priority, fn in TEXT_HANDLERS:
         result = await fn(ctx)
         if result is not None:

@@ -40,6 +40,24 @@ def label(ctx: Context, ind: IndicatorRow) -> str:
     return f"{ind.emoji} {short(ctx, ind)}".strip()
 
 
+def inline(ctx: Context, ind: IndicatorRow) -> str:
+    """The short name inside a sentence: "điện", but "QR", "VNeID" and "4G" kept as written."""
+    name = short(ctx, ind)
+    if len(name) > 1 and name[0].isupper() and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
+def conversion_text(ctx: Context, ind: IndicatorRow | None, code: str, people: int) -> str:
+    """ "⚡ Điện" or "🏦 Tài khoản thanh toán: 2 người"; an indicator no longer listed by name."""
+    if ind is None:
+        return ctx._("another indicator")
+    text = label(ctx, ind)
+    if ind.unit == Unit.PERSON:
+        text += ": " + ctx.t.ngettext("{n} person", "{n} people", people)
+    return text
+
+
 def aliases(ind: IndicatorRow) -> set[str]:
     """Words that name an indicator in a quick log: its code and short names, unaccented."""
     return {fold(ind.code), fold(ind.short_vi), fold(ind.short_en)}

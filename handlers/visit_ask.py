@@ -6,7 +6,7 @@ path ends at the same confirmation screen.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from handlers import units
 from handlers.context import Context
@@ -44,7 +44,15 @@ def later_reply(ctx: Context) -> Reply:
         Choice("3", ctx._("In 3 days")),
         Choice("7", ctx._("Next week")),
     )
-    return Reply(ctx._('When to come back? Pick one or type a date, e.g. "28/11".'), choices)
+    text = ctx._(
+        'When to come back? Pick one or type a date, e.g. "{example}".', example=example_day(ctx)
+    )
+    return Reply(text, choices)
+
+
+def example_day(ctx: Context) -> str:
+    """A day/month a few days ahead of today, so the example is never in the past."""
+    return ctx.t.date(ctx.local().date() + timedelta(days=3))[:5]
 
 
 async def indicators_reply(ctx: Context, selected: list[str]) -> Reply:

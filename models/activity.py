@@ -202,8 +202,10 @@ async def revisits_due(
     today: date,
     member_id: int | None = None,
     village_id: int | None = None,
+    upcoming: bool = False,
 ) -> list[RevisitRow]:
-    """ "Come back later" visits due today or overdue and not yet returned to, oldest first.
+    """ "Come back later" visits due today or overdue (with `upcoming`, later ones too) and not
+    yet returned to, by date.
 
     Shared by /henlai and the 07:00 morning message.
     """
@@ -214,10 +216,11 @@ async def revisits_due(
             Visit.outcome == Outcome.LATER,
             Visit.revisit_done.is_(False),
             Visit.deleted_at.is_(None),
-            Visit.revisit_on <= today,
         )
         .order_by(Visit.revisit_on, Visit.id)
     )
+    if not upcoming:
+        stmt = stmt.where(Visit.revisit_on <= today)
     if member_id is not None:
         stmt = stmt.where(Visit.member_id == member_id)
     if village_id is not None:

@@ -20,8 +20,10 @@ NEAR_DUPLICATE = 0.85
 # "so 12 xom 3", "so nha 12 xom 3", "12 x3", "xom 3" (house number optional).
 ADDRESS = re.compile(
     r"^(?:so(?: nha)?\s*|nha\s*)?(?P<house>\d+[a-z]?(?:/\d+)?)?\s*"
-    r"(?:xom|x\.?|to)\s*(?P<hamlet>\w+)$"
+    r"(?:(?:xom|to)(?:\s+|(?=\d))|x\.?\s*(?=\d))(?P<hamlet>\w+)$"
 )
+# A bare house number: "12", "so 12", "12a", "12/3".
+HOUSE = re.compile(r"^(?:so(?: nha)?\s*|nha\s*)?(?P<house>\d+[a-z]?(?:/\d+)?)$")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,11 @@ def parse_address(text: str) -> tuple[str | None, str] | None:
     if match is None:
         return None
     return match["house"], match["hamlet"]
+
+
+def parse_house(text: str) -> str | None:
+    match = HOUSE.match(fold(text))
+    return match["house"] if match else None
 
 
 def _select():

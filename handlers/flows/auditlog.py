@@ -10,13 +10,21 @@ from models import privacy
 from models.member import Role
 
 SHOWN = 20
-# Action → how it reads; the entity id points at the row without naming anyone.
+# (action, entity) → how it reads; the entity id points at the row without naming anyone.
 ACTIONS = {
-    "member_remove": N_("removed member #{id}"),
-    "household_export": N_("exported household #{id}"),
-    "household_erase": N_("erased household #{id}"),
-    "report_export": N_("exported a report"),
+    ("member_remove", "member"): N_("removed member #{id}"),
+    ("household_export", "household"): N_("exported household #{id}"),
+    ("household_erase", "household"): N_("erased household #{id}"),
+    ("export", "report"): N_("exported a report"),
+    ("import", "household"): N_("imported a household list"),
+    ("set", "target"): N_("set a target"),
+    ("undo", "visit"): N_("deleted visit #{id}"),
+    ("remove_conversion", "visit"): N_("removed a conversion from visit #{id}"),
+    ("edit_note", "visit"): N_("changed the note of visit #{id}"),
+    ("edit_people", "visit"): N_("changed the number of people of visit #{id}"),
 }
+# An action added later without a line above still reads as words, never as its code.
+OTHER = N_("made another change")
 
 
 @command("nhatky", role=Role.OFFICIAL, help=N_("/nhatky — who changed or exported what"), order=81)
@@ -33,8 +41,8 @@ async def audit_log(ctx: Context) -> Result:
     ]
     for row in rows:
         when = ctx.local(row.at)
-        what = ACTIONS.get(row.action)
-        text = ctx._(what, id=row.entity_id) if what else f"{row.action} {row.entity}"
+        what = ACTIONS.get((row.action, row.entity), OTHER)
+        text = ctx._(what, id=row.entity_id if row.entity_id is not None else "")
         who = row.actor or ctx._("system")
         lines.append(f"{ctx.t.date(when.date())} {ctx.t.time(when)} — {who}: {text}")
     return done(Reply("\n".join(lines)))

@@ -15,11 +15,21 @@ time. Every change goes to the audit trail; progress and ranks read live rows, s
 from __future__ import annotations
 
 from handlers.context import Context
-from handlers.fieldlog import MAX_NOTE, OUTCOMES, clock_time, has_words, is_skip, parse_people
+from handlers.fieldlog import (
+    MAX_NOTE,
+    OUTCOMES,
+    clock_time,
+    conversion_text,
+    has_words,
+    inline,
+    is_skip,
+    parse_people,
+)
 from handlers.messages import Choice, Reply, Result, State, done, keep
 from handlers.registry import command, step
 from locales import N_
 from models import correction
+from models.fieldwork import IndicatorRow, indicators
 from models.member import Role
 from models.visit import Outcome
 
@@ -33,11 +43,22 @@ def _may_change(ctx: Context, entry: correction.EntryRow, village_id: int | None
     return entry.member_id == member.id and ctx.now - entry.at <= correction.EDIT_WINDOW
 
 
-def _entry_label(ctx: Context, entry: correction.EntryRow, with_member: bool) -> str:
+async def _names(ctx: Context) -> dict[str, IndicatorRow]:
+    return {i.code: i for i in await indicators(ctx.session)}
+
+
+def _entry_label(
+    ctx: Context, entry: correction.EntryRow, with_member: bool, inds: dict[str, IndicatorRow]
+) -> str:
     local = entry.at.astimezone(ctx.tz)
     parts = [f"{ctx.t.date(local.date())[:5]} {clock_time(ctx, entry.at)}", entry.household_name]
     if entry.conversions:
-        parts.append(", ".join(code.lower() for code, _ in entry.conversions))
+        parts.append(
+            ", ".join(
+                inline(ctx, inds[code]) if code in inds else ctx._("another indicator")
+                for code, _ in entry.conversions
+            )
+        )
     else:
         parts.append(ctx._(OUTCOMES[Outcome(entry.outcome)]))
     if with_member:
@@ -56,7 +77,8 @@ async def fix(ctx: Context) -> Result:
     )
     if not entries:
         return done(Reply(ctx._("You have no entries to correct.")))
-    choices = tuple(Choice(f"v{e.visit_id}", _entry_label(ctx, e, leader)) for e in entries)
+    inds = await _names(ctx)
+    choices = tuple(Choice(f"v{e.visit_id}", _entry_label(ctx, e, leader, inds)) for e in entries)
     return Result(
         [Reply(ctx._("Which entry do you want to correct?"), choices)], State(FLOW, "entry")
     )
@@ -81,7 +103,11 @@ async def on_entry(ctx: Context) -> Result:
         choices.append(Choice("conv", ctx._("Remove one conversion")))
         choices.append(Choice("people", ctx._("Change the number of people")))
     choices.append(Choice("note", ctx._("Change the note")))
-    text = _entry_label(ctx, entry, False) + "\n" + ctx._("What do you want to do?")
+    text = (
+        _entry_label(ctx, entry, False, await _names(ctx))
+        + "\n"
+        + ctx._("What do you want to do?")
+    )
     return Result([Reply(text, tuple(choices))], State(FLOW, "action", {"visit": visit_id}))
 
 
@@ -96,7 +122,11 @@ async def on_action(ctx: Context) -> Result:
         return done(Reply(ctx._("🗑 Entry deleted. Progress and rankings are updated.")))
     if picked in ("conv", "people"):
         entry = await correction.get_entry(ctx.session, visit_id=data["visit"])
-        choices = tuple(Choice(code, f"{code.lower()}: {n}") for code, n in entry.conversions)
+        inds = await _names(ctx)
+        choices = tuple(
+            Choice(code, conversion_text(ctx, inds.get(code), code, n))
+            for code, n in entry.conversions
+        )
         data["then"] = picked
         question = (
             ctx._("Which conversion should be removed?")

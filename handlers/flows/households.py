@@ -17,12 +17,14 @@ import asyncio
 from pathlib import Path
 
 from handlers.context import Context
+from handlers.fieldlog import conversion_text
 from handlers.messages import Choice, Reply, Result, State, done, keep
 from handlers.registry import command, step
 from handlers.reports import files as generated_files
 from locales import N_
 from models import privacy
 from models.audit import audit
+from models.fieldwork import IndicatorRow, indicators
 from models.household import Household
 from models.member import Role
 
@@ -138,10 +140,11 @@ async def _export(ctx: Context, household_id: int) -> Result:
         commune_id=member.commune_id,
         at=ctx.now,
     )
-    return done(Reply(_summary(ctx, found)))
+    inds = {i.code: i for i in await indicators(ctx.session)}
+    return done(Reply(_summary(ctx, found, inds)))
 
 
-def _summary(ctx: Context, found: privacy.HouseholdData) -> str:
+def _summary(ctx: Context, found: privacy.HouseholdData, inds: dict[str, IndicatorRow]) -> str:
     h = found.household
     dash = "—"
     lines = [
@@ -169,7 +172,8 @@ def _summary(ctx: Context, found: privacy.HouseholdData) -> str:
         lines.append(line)
     lines.append(ctx._("Conversions: {n}", n=ctx.t.num(len(found.conversions))))
     for c in found.conversions:
-        lines.append(f"• {ctx.t.date(ctx.local(c.at).date())} — {c.indicator_code} ({c.people})")
+        what = conversion_text(ctx, inds.get(c.indicator_code), c.indicator_code, c.people)
+        lines.append(f"• {ctx.t.date(ctx.local(c.at).date())} — {what}")
     return "\n".join(lines)
 
 

@@ -1,4 +1,5 @@
-"""/henlai: households I marked "come back later", due today or overdue, one tap from logging.
+"""/henlai: households I marked "come back later", by date (due, overdue and upcoming), one tap
+from logging.
 
 | step | waits for                    | next                               |
 |------|------------------------------|------------------------------------|
@@ -6,6 +7,8 @@
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from handlers.context import Context
 from handlers.messages import Choice, Reply, Result, State, done, keep
@@ -21,9 +24,9 @@ MAX_SHOWN = 10
 @command("henlai", "revisit", help=N_("/henlai — households to visit again"), order=30)
 async def revisits(ctx: Context) -> Result:
     today = ctx.local().date()
-    rows = await revisits_due(ctx.session, today=today, member_id=ctx.member.id)
+    rows = await revisits_due(ctx.session, today=today, member_id=ctx.member.id, upcoming=True)
     if not rows:
-        return done(Reply(ctx._("No household is due for a return visit. 👍")))
+        return done(Reply(ctx._("No household is waiting for a return visit. 👍")))
     choices = []
     for row in rows[:MAX_SHOWN]:
         where = ", ".join(
@@ -34,14 +37,28 @@ async def revisits(ctx: Context) -> Result:
             )
             if p
         )
-        when = ctx._("today") if row.revisit_on == today else ctx.t.date(row.revisit_on)
-        choices.append(Choice(f"h{row.household_id}", f"{row.head_name} — {where} ({when})"))
+        choices.append(
+            Choice(
+                f"h{row.household_id}",
+                f"{row.head_name} — {where} ({_when(ctx, row.revisit_on, today)})",
+            )
+        )
+    due = sum(1 for r in rows if r.revisit_on <= today)
     text = ctx.t.ngettext(
-        "{n} household to visit again. Pick one to log the return visit:",
-        "{n} households to visit again. Pick one to log the return visit:",
+        "{n} household to visit again, {due} due now. Pick one to log the return visit:",
+        "{n} households to visit again, {due} due now. Pick one to log the return visit:",
         len(rows),
+        due=ctx.t.num(due),
     )
     return Result([Reply(text, tuple(choices))], State(FLOW, "pick"))
+
+
+def _when(ctx: Context, day: date, today: date) -> str:
+    if day == today:
+        return ctx._("today")
+    if day < today:
+        return ctx._("overdue, {date}", date=ctx.t.date(day))
+    return ctx.t.date(day)
 
 
 @step(FLOW, "pick")

@@ -27,6 +27,7 @@ from models.household_search import (
     by_key,
     near_duplicates,
     parse_address,
+    parse_house,
     search_households,
 )
 from models.keys import head_name, normalize_customer_code, normalize_phone
@@ -165,10 +166,8 @@ async def _ask_keys(ctx: Context, data: dict) -> Result:
 async def _ask_place(ctx: Context, data: dict) -> Result:
     if data["new"].get("hamlet"):
         return await _check_twins(ctx, data)
-    return ask(
-        ctx, "new_place", data,
-        Reply(ctx._('House number and group, e.g. "12 xom 3" (or just "xom 3").')),
-    )  # fmt: skip
+    text = ctx._('House number and group, e.g. "12 xom 3", "xom 3" or "12". Type "xong" to skip.')
+    return ask(ctx, "new_place", data, Reply(text))
 
 
 @step(FLOW, "new_name")
@@ -183,11 +182,12 @@ async def on_new_name(ctx: Context) -> Result:
 
 @step(FLOW, "new_place")
 async def on_new_place(ctx: Context) -> Result:
-    address = parse_address(ctx.text)
-    if address is None:
-        return keep(Reply(ctx._('I could not read that. Type e.g. "12 xom 3" or "xom 3".')))
+    house = parse_house(ctx.text)
+    address = (None, None) if is_skip(ctx.text) else parse_address(ctx.text)
+    if address is None and house is None:
+        return keep(Reply(ctx._('I could not read that. Type e.g. "12 xom 3", "xom 3" or "12".')))
     data = dict(ctx.state.data)
-    house, hamlet = address
+    house, hamlet = address or (house, None)
     data["new"] = {**data["new"], "house": house, "hamlet": hamlet}
     return await _check_twins(ctx, data)
 

@@ -27,8 +27,8 @@ from handlers.fieldlog import (
     already_line,
     clock_time,
     has_words,
+    inline,
     is_skip,
-    short,
 )
 from handlers.messages import Choice, Reply, Result, done, keep
 from handlers.registry import step
@@ -37,6 +37,7 @@ from handlers.visit_ask import (
     advance,
     ask,
     count_reply,
+    example_day,
     had_total,
     indicators_reply,
     later_reply,
@@ -89,7 +90,10 @@ async def on_later(ctx: Context) -> Result:
     )
     if when is None:
         reply = later_reply(ctx)
-        text = ctx._("Please pick a day or type a date within 90 days, e.g. 28/11.")
+        text = ctx._(
+            "Please pick a day or type a date within 90 days, e.g. {example}.",
+            example=example_day(ctx),
+        )
         return keep(Reply(text, reply.choices))
     data = dict(ctx.state.data)
     data["later"] = when.isoformat()
@@ -283,7 +287,7 @@ async def saved_lines(
     )
     tally = mine.get(ctx.member.id, activity.Tally(0, 0))
     lines = [
-        ctx._("✅ Saved at {time}.", time=clock_time(ctx, at))
+        saved_at(ctx, at)
         + " "
         + ctx.t.ngettext(
             "Today you have logged {n} visit, {conversions}.",
@@ -305,6 +309,17 @@ async def saved_lines(
     return lines
 
 
+def saved_at(ctx: Context, at: datetime) -> str:
+    """When the visit counts; a message written offline on another day names that day."""
+    day, today = at.astimezone(ctx.tz).date(), ctx.local().date()
+    time = clock_time(ctx, at)
+    if day == today:
+        return ctx._("✅ Saved at {time}.", time=time)
+    if day == today - timedelta(days=1):
+        return ctx._("✅ Saved at {time} yesterday, {date}.", time=time, date=ctx.t.date(day)[:5])
+    return ctx._("✅ Saved at {time} on {date}.", time=time, date=ctx.t.date(day))
+
+
 async def _village_line(ctx: Context, row, ind) -> list[str]:
     line = await activity.village_line(
         ctx.session, village_id=row.village_id, indicator_id=ind.id, unit=ind.unit, tz=ctx.tz
@@ -315,7 +330,7 @@ async def _village_line(ctx: Context, row, ind) -> list[str]:
         ctx._(
             "{village} — {indicator}: {achieved}/{population} {unit} ({percent}).",
             village=row.village_name,
-            indicator=short(ctx, ind).lower(),
+            indicator=inline(ctx, ind),
             achieved=ctx.t.num(line.achieved),
             population=ctx.t.num(line.population),
             unit=ctx._(UNITS.get(line.unit, line.unit)),

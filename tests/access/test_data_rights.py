@@ -55,7 +55,7 @@ async def test_official_exports_one_household(joined, sessionmaker, clock, pipel
     assert f"Dữ liệu đang lưu về hộ #{home_id}" in text
     assert "Điện thoại: 0910000001" in text and "Mã khách hàng: PA12010000001" in text
     assert "Lượt thăm: 1" in text and "Nguyễn Thị Lan, gặp, đã hướng dẫn" in text
-    assert "hay quên mật khẩu (có ảnh)" in text and "DIEN (1)" in text
+    assert "hay quên mật khẩu (có ảnh)" in text and "— ⚡ Điện" in text
     async with sessionmaker() as session:
         entry = (await session.execute(select(AuditEntry))).scalar_one()
     assert (entry.action, entry.entity_id, entry.at) == ("household_export", home_id, clock.now)

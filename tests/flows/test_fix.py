@@ -13,7 +13,7 @@ async def test_undo_removes_visit_and_conversions_with_audit(joined, sessionmake
     lan = await joined("lan")
     await log(lan, "PA12010000001 dien nuoc")
     await lan.say("/sua")
-    assert "Lê Văn Một" in lan.text and "dien, nuoc" in lan.text
+    assert "Lê Văn Một" in lan.text and "điện, nước" in lan.text
     await lan.say("1")
     await lan.say("xoa luot nay")
     assert "Đã xóa" in lan.text

@@ -45,6 +45,7 @@ async def reaches(sessionmaker) -> list[tuple[int, int]]:
 
 
 async def ghinhan(chat, typed: str) -> str:
+    await chat.say("/huy")  # a new visit over an unsaved one would add a line saying so
     await chat.say(f"/ghinhan {typed}")
     return chat.text
 

@@ -43,7 +43,7 @@ async def test_revisits_due_listed_and_logged_in_one_tap(joined, clock, sessionm
     await lan.say("xong")
     await lan.say("1")
     await lan.say("/henlai")
-    assert "Không có hộ nào" in lan.text
+    assert "0 hộ đã đến hẹn" in lan.text and "(26/11/2026)" in lan.text
     clock.advance(days=2)
     await lan.say("/henlai")
     assert "Lê Văn Một" in lan.text and "26/11/2026" in lan.text
