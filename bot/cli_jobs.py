@@ -10,7 +10,7 @@ from bot.cli import CliError, find_commune
 from bot.jobs import next_fire, run_now
 from models import outbox_queue
 from models.base import utcnow
-from models.schedule import JOB_DEFAULTS, parse_time, schedules, set_rule
+from models.schedule import JOB_DEFAULTS, parse_time, schedules, set_rule, valid_days
 
 
 def register(sub) -> None:
@@ -40,6 +40,9 @@ async def cmd_list(app: App, args: argparse.Namespace) -> int:
         for commune in communes:
             tz = ZoneInfo(commune.timezone)
             for rule in commune.rules:
+                if rule.error is not None:
+                    print(f"{commune.name:<20} {rule.job:<16} skipped: {rule.error}")
+                    continue
                 upcoming = next_fire(rule, tz, now)
                 shown = upcoming.astimezone(tz).strftime("%a %d/%m %H:%M") if upcoming else "off"
                 last = await outbox_queue.last_run(
@@ -74,16 +77,24 @@ async def cmd_set(app: App, args: argparse.Namespace) -> int:
     off = {"off": True, "on": False}.get(value)
     if off is None and parse_time(value) is None:
         raise CliError("value must be HH:MM, off or on")
+    if args.days is not None and not valid_days(args.days):
+        raise CliError(
+            f"bad --days {args.days!r}: use * or days of the week, "
+            "e.g. mon-sat, mon,wed,fri or 0-4"
+        )
     async with app.sessionmaker() as session, session.begin():
         commune = await find_commune(session, args.commune)
-        rule = await set_rule(
-            session,
-            commune_id=commune.id,
-            job=args.name,
-            time=None if off is not None else value,
-            off=off if off is not None else False,
-            days=args.days,
-        )
+        try:
+            rule = await set_rule(
+                session,
+                commune_id=commune.id,
+                job=args.name,
+                time=None if off is not None else value,
+                off=off if off is not None else False,
+                days=args.days,
+            )
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
     state = "off" if rule.off else f"{rule.time} ({rule.days})"
     print(f"{commune.name}: {rule.job} {state}. The running bot applies it within a minute.")
     return 0

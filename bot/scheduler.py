@@ -104,6 +104,7 @@ class JobScheduler:
         self.leading = False
         self.last_housekeeping: datetime | None = None
         self.rules: dict[str, tuple[JobRule, ZoneInfo]] = {}
+        self.skipped: dict[str, str] = {}
         self.aps: AsyncIOScheduler | None = None
 
     def start(self) -> None:
@@ -174,8 +175,17 @@ class JobScheduler:
         for commune in communes:
             tz = ZoneInfo(commune.timezone or str(self.tz))
             for rule in commune.rules:
-                if not rule.off:
-                    wanted[f"{rule.job}:{commune.commune_id}"] = (rule, tz)
+                job_id = f"{rule.job}:{commune.commune_id}"
+                if rule.off:
+                    continue
+                try:
+                    if rule.error is not None:
+                        raise ValueError(rule.error)
+                    trigger_for(rule, tz)  # what the regexes miss, APScheduler refuses here
+                except ValueError as exc:
+                    self._skip(job_id, str(exc))
+                    continue
+                wanted[job_id] = (rule, tz)
         if self.aps is not None:
             for job_id in set(self.rules) - set(wanted):
                 self.aps.remove_job(job_id)
@@ -192,6 +202,12 @@ class JobScheduler:
                     coalesce=True,
                 )
         self.rules = wanted
+
+    def _skip(self, job_id: str, why: str) -> None:
+        """A bad stored rule: one log line per rule and reason, then it is left out."""
+        if self.skipped.get(job_id) != why:
+            log.warning("schedule: %s skipped: %s", job_id, why)
+            self.skipped[job_id] = why
 
     async def fire(self, job: str, commune_id: int) -> None:
         if self.leading:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
+from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -112,14 +113,18 @@ async def _in_village(session: AsyncSession, village_id: int) -> list[HouseholdR
 
 
 def name_score(typed: str, name: str) -> float:
-    typed, name = fold(typed), fold(name)
-    if typed == name:
+    return _score(fold(typed), fold(name))
+
+
+def _score(typed: str, key: str) -> float:
+    """Both folded. A whole-word part scores 0.95; otherwise the similarity of the whole name,
+    capped by the given name's: family and middle names are shared by half the village."""
+    if typed == key:
         return 1.0
-    if typed and (f" {typed} " in f" {name} "):
+    if typed and f" {typed} " in f" {key} ":
         return 0.95
-    whole = SequenceMatcher(None, typed, name).ratio()
-    # Family and middle names are shared by half the village: the given name must match too.
-    given = SequenceMatcher(None, _given(typed), _given(name)).ratio()
+    whole = fuzz.ratio(typed, key) / 100
+    given = fuzz.ratio(_given(typed), _given(key)) / 100
     return min(whole, given + 0.2)
 
 
@@ -127,11 +132,29 @@ def _given(name: str) -> str:
     return name.rsplit(" ", 1)[-1]
 
 
-def _by_name(rows: list[HouseholdRow], typed: str) -> list[HouseholdRow]:
-    scored = [(name_score(typed, r.head_name), r) for r in rows]
-    scored = [(s, r) for s, r in scored if s >= NAME_RATIO]
-    scored.sort(key=lambda item: -item[0])
-    return [r for _, r in scored[:MAX_CANDIDATES]]
+def rank_by_name(typed: str, keys: Sequence[str]) -> list[int]:
+    """Indexes of the best keys (folded names) for a typed name, best first, at most five.
+
+    A name scores at most its whole-name similarity, so rapidfuzz's C loop over the village
+    leaves only near names to score in Python; whole-word parts ("hai" in "tran thi hai") are
+    found with one search through all the names joined."""
+    typed = fold(typed)
+    if not typed:
+        return []
+    found: dict[int, float] = {}
+    near = process.extract(
+        typed, keys, scorer=fuzz.ratio, score_cutoff=NAME_RATIO * 100, limit=None
+    )
+    for _, _, index in near:
+        score = _score(typed, keys[index])
+        if score >= NAME_RATIO:
+            found[index] = score
+    blob = "\n " + " \n ".join(keys) + " \n"
+    for match in re.finditer(re.escape(f" {typed} "), blob):
+        index = blob.count("\n", 0, match.start() + 1) - 1
+        found[index] = 1.0 if keys[index] == typed else 0.95
+    ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
+    return [index for index, _ in ranked[:MAX_CANDIDATES]]
 
 
 def _same_place(row: HouseholdRow, house: str | None, hamlet: str) -> bool:
@@ -152,13 +175,30 @@ async def search_households(
     if phone:
         row = await by_key(session, commune_id=commune_id, phone=phone)
         return Search("phone", phone, (row,) if row else ())
-    rows = await _in_village(session, village_id)
     address = parse_address(text)
     if address:
+        rows = await _in_village(session, village_id)
         house, hamlet = address
         found = [r for r in rows if _same_place(r, house, hamlet)][:MAX_CANDIDATES]
         return Search("address", text, tuple(found), house=house, hamlet=hamlet)
-    return Search("name", " ".join(text.split()), tuple(_by_name(rows, text)))
+    return Search("name", " ".join(text.split()), tuple(await _by_name(session, village_id, text)))
+
+
+async def _by_name(session: AsyncSession, village_id: int, typed: str) -> list[HouseholdRow]:
+    """Only the stored folded names are read for the whole village; whole rows for the best."""
+    stmt = (
+        select(Household.id, Household.name_key, Household.head_name)
+        .where(Household.village_id == village_id, Household.erased_at.is_(None))
+        .order_by(Household.id)
+    )
+    names = (await session.execute(stmt)).all()
+    keys = [key or fold(name or "") for _, key, name in names]
+    ids = [names[index][0] for index in rank_by_name(typed, keys)]
+    if not ids:
+        return []
+    found = await session.execute(_select().where(Household.id.in_(ids)))
+    by_id = {h.id: _row(h, village) for h, village in found.all()}
+    return [by_id[i] for i in ids]
 
 
 async def near_duplicates(

@@ -6,14 +6,17 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+_D = str.maketrans({"đ": "d", "Đ": "d", "Ð": "d", "ð": "d"})
 # A name starting with one of these would run as a formula in a spreadsheet.
 _FORMULA_LEAD = "=+-@"
 NAME_LENGTH = (2, 80)
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip Vietnamese diacritics (đ → d) and squeeze spaces: "ĐIỆN" → "dien"."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "d"))
+    """Lower-case, strip Vietnamese diacritics (đ → d) and squeeze spaces: "ĐIỆN" → "dien".
+
+    Text converted from old (TCVN3/VNI) fonts writes Đ as the look-alike Ð (U+00D0) or ð."""
+    text = unicodedata.normalize("NFD", text.translate(_D))
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     return _SPACES.sub(" ", text.lower()).strip()
 

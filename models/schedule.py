@@ -27,6 +27,9 @@ JOB_DEFAULTS: dict[str, dict[str, Any]] = {
     "report-reminder": {"time": "08:00", "days": "*", "day": 10},
 }
 TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:hH.]([0-5]\d)?$")
+# Cron days of the week as APScheduler reads them: "*", "mon-sat", "mon,wed,fri", "0-4".
+_DAY = r"(?:mon|tue|wed|thu|fri|sat|sun|[0-6])"
+DAYS_RE = re.compile(rf"^(?:\*|{_DAY}(?:-{_DAY})?(?:,{_DAY}(?:-{_DAY})?)*)$")
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class JobRule:
     days: str
     day: int | None
     off: bool
+    # Why a stored rule cannot run (it is skipped, the others go on); None when it is fine.
+    error: str | None = None
 
     @property
     def time(self) -> str:
@@ -79,10 +84,31 @@ def parse_time(raw: str) -> tuple[int, int] | None:
     return int(match.group(1)), int(match.group(2) or 0)
 
 
+def valid_days(days: str) -> bool:
+    return bool(DAYS_RE.match(str(days).strip().lower()))
+
+
+def rule_error(merged: dict[str, Any]) -> str | None:
+    """What is wrong with a merged rule, in words for the operator; None when it can run."""
+    if parse_time(str(merged.get("time", ""))) is None:
+        return f"bad time {merged.get('time')!r}"
+    if not valid_days(merged.get("days", "")):
+        return f"bad days {merged.get('days')!r}"
+    day = merged.get("day")
+    if day is not None and not (isinstance(day, int) and 1 <= day <= 31):
+        return f"bad day of month {day!r}"
+    return None
+
+
 def rule_for(job: str, settings: dict[str, Any]) -> JobRule:
-    merged = {**JOB_DEFAULTS[job], **(settings.get("schedule", {}).get(job) or {})}
-    hour, minute = parse_time(merged["time"]) or parse_time(JOB_DEFAULTS[job]["time"])
-    return JobRule(job, hour, minute, merged["days"], merged.get("day"), bool(merged.get("off")))
+    merged = {**JOB_DEFAULTS[job], **((settings.get("schedule") or {}).get(job) or {})}
+    error = rule_error(merged)
+    if error is not None:
+        # Shown by `jobs list` and skipped by the scheduler; the defaults keep it printable.
+        merged = {**JOB_DEFAULTS[job], "off": merged.get("off")}
+    hour, minute = parse_time(merged["time"])
+    days, day = str(merged["days"]).strip().lower(), merged.get("day")
+    return JobRule(job, hour, minute, days, day, bool(merged.get("off")), error)
 
 
 async def schedules(session: AsyncSession) -> list[CommuneSchedule]:
@@ -105,8 +131,14 @@ async def set_rule(
     sched = {k: dict(v) for k, v in (settings.get("schedule") or {}).items()}
     entry = sched.setdefault(job, {})
     if time is not None:
-        hour, minute = parse_time(time)
-        entry["time"] = f"{hour:02d}:{minute:02d}"
+        parsed = parse_time(time)
+        if parsed is None:
+            raise ValueError(f"bad time {time!r}: use HH:MM, e.g. 19:30")
+        entry["time"] = f"{parsed[0]:02d}:{parsed[1]:02d}"
+    if days is not None and not valid_days(days):
+        raise ValueError(
+            f"bad days {days!r}: use * or days of the week, e.g. mon-sat, mon,wed,fri or 0-4"
+        )
     if off is not None:
         entry["off"] = off
     if days is not None:
