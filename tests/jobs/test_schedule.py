@@ -96,7 +96,7 @@ async def test_caidat_is_for_officials_and_explains_bad_input(team):
     await team["lan"].say("/caidat nhac 19:30")
     assert "không dành cho vai trò" in team["lan"].text
     await team["hoa"].say("/caidat nhac 25:99")
-    assert team["hoa"].text == "Tôi chưa hiểu giờ. Anh/chị gõ dạng 19:30 nhé."
+    assert team["hoa"].text == "Mình chưa hiểu giờ. Anh/chị gõ dạng 19:30 nhé."
 
 
 @pytest.mark.skipif(PG_URL is None, reason="PostgreSQL: set TEST_DATABASE_URL")
