@@ -20,7 +20,7 @@ from locales import Translator
 from models import schedule as q
 from models.activity import day_start, revisits_due, tally, team_activity
 from models.commune import Commune
-from models.leaderboard import Period, member_ranking, village_ranking
+from models.leaderboard import Period, member_ranking, village_ranking, weights
 from models.member import Role
 from models.progress import ProgressRow, progress
 from models.reporting import rhythm
@@ -98,6 +98,7 @@ async def leaderboard(jc: JobContext) -> list[Outgoing]:
     ranked_villages = await village_ranking(
         jc.session, commune_id=jc.commune_id, today=jc.day, tz=jc.tz
     )
+    points = await weights(jc.session, commune_id=jc.commune_id)
     out: list[Outgoing] = []
     for village in await q.villages(jc.session, commune_id=jc.commune_id):
         members = await member_ranking(
@@ -107,7 +108,12 @@ async def leaderboard(jc: JobContext) -> list[Outgoing]:
         def text(lang: str, name: str = village.name, members=members) -> Reply:
             t = Translator(lang)
             body = leaderboard_text(
-                t, village_name=name, period=Period.WEEK, members=members, villages=ranked_villages
+                t,
+                village_name=name,
+                period=Period.WEEK,
+                members=members,
+                villages=ranked_villages,
+                points=points,
             )
             return Reply(body, lang=t.lang)
 

@@ -31,10 +31,24 @@ def member_line(t: Translator, row: MemberRank) -> str:
 
 
 def villages_line(t: Translator, villages: list[ProgressRow]) -> str:
+    """The areas by the share reached of one indicator, which the line names."""
     parts = [
         f"{v.village_name} {t.pct(v.percent) if v.percent is not None else '—'}" for v in villages
     ]
-    return t._("Villages: {list}", list=" · ".join(parts))
+    return t._(
+        "Areas by {indicator} reached: {list}",
+        indicator=villages[0].short(t.lang),
+        list=" · ".join(parts),
+    )
+
+
+def points_line(t: Translator, points: tuple[int, int]) -> str:
+    visit, conversion = points
+    return t._(
+        "How points are counted: {visit} per visit, {conversion} per conversion.",
+        visit=t.ngettext("{n} point", "{n} points", visit),
+        conversion=t.ngettext("{n} point", "{n} points", conversion),
+    )
 
 
 def leaderboard_text(
@@ -44,7 +58,9 @@ def leaderboard_text(
     period: Period,
     members: list[MemberRank],
     villages: list[ProgressRow],
+    points: tuple[int, int] | None = None,
 ) -> str:
+    """`points` (visit, conversion) adds the line that says how points are counted."""
     lines = []
     if village_name is not None:
         lines.append(
@@ -54,6 +70,8 @@ def leaderboard_text(
             lines += [member_line(t, m) for m in members if m.points]
         else:
             lines.append(t._("No visits or conversions logged yet."))
+        if points is not None:
+            lines.append(points_line(t, points))
     if villages:
         lines.append(villages_line(t, villages))
     return "\n".join(lines) or t._("No targets have been set yet.")

@@ -18,9 +18,9 @@ from handlers.digests.progress import (
 from locales import N_, Translator
 from models.progress import CountRow, ProgressRow, by_percent
 
-# A phone shows about 15 short lines without scrolling; an area page stays under that with its
-# heading and the "more" choice.
-AREA_PAGE = 12
+# A phone shows about 15 short lines without scrolling; an area page stays within that with its
+# two heading lines and two numbered choices ("more", "all indicators") and the hint.
+AREA_PAGE = 10
 
 
 def status_word(t: Translator, row: ProgressRow) -> str:

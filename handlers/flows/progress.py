@@ -293,8 +293,7 @@ async def areas_screen(ctx: Context, view: View, indicator_id: int, page: int) -
         left = len(items) - (page + 1) * len(shown)
         choices.append(Choice(f"areas:{indicator_id}:{page + 1}", t._("More ({n})", n=left)))
     choices.append(Choice("summary", t._("All indicators")))
-    focus = indicator_id or None
-    return _ask(ctx, view, "\n".join(lines), choices + _tail_choices(ctx), focus=focus)
+    return _ask(ctx, view, "\n".join(lines), choices, focus=indicator_id or None)
 
 
 @step("progress", "more")

@@ -15,7 +15,7 @@ from handlers.registry import command
 from locales import N_
 from models.commune import Village
 from models.keys import fold
-from models.leaderboard import Period, member_ranking, village_ranking
+from models.leaderboard import Period, member_ranking, village_ranking, weights
 
 PERIOD_WORDS = {
     "": Period.WEEK,
@@ -57,7 +57,12 @@ async def ranking_command(ctx: Context) -> Result:
         ctx.session, commune_id=member.commune_id, today=today, tz=ctx.tz
     )
     text = leaderboard_text(
-        ctx.t, village_name=village_name, period=period, members=members, villages=villages
+        ctx.t,
+        village_name=village_name,
+        period=period,
+        members=members,
+        villages=villages,
+        points=await weights(ctx.session, commune_id=member.commune_id),
     )
     return done(Reply(text))
 

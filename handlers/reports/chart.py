@@ -1,4 +1,4 @@
-"""The /tiendo chart: per-village bars against the target, cumulative curve against the plan.
+"""The /tiendo chart: per-area horizontal bars against the target, the cumulative curve.
 
 Drawn with matplotlib's Agg canvas directly (no pyplot global state) in DejaVu Sans, which ships
 with matplotlib and has every Vietnamese glyph.
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from matplotlib.dates import DateFormatter
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from handlers.context import Context
 from handlers.messages import Image, Reply
@@ -22,6 +23,11 @@ from models.progress import ProgressRow, by_percent, daily_counts, progress
 FONT = "DejaVu Sans"
 
 
+# Inches per area bar: 34 areas stay legible at the phone's zoom; a small commune stays compact.
+BAR_INCHES = 0.3
+CURVE_INCHES = 3.6
+
+
 def build_figure(
     t: Translator,
     whole: ProgressRow,
@@ -29,20 +35,19 @@ def build_figure(
     daily: dict[date, int],
     today: date,
 ) -> Figure:
-    fig = Figure(figsize=(9, 8), dpi=100)
+    """Areas as horizontal bars, best on top, against the target; then the commune's curve.
+    Without area targets only the curve is drawn (no empty panel)."""
+    n = len(villages)
+    bars_height = 1.2 + BAR_INCHES * n if n else 0
+    fig = Figure(figsize=(9, bars_height + CURVE_INCHES), dpi=100)
     fig.set_layout_engine("constrained")
-    top, bottom = fig.subplots(2, 1)
-    ordered = by_percent(villages)
-    names = [v.village_name or "" for v in ordered]
-    bars = top.bar(names, [v.percent or 0 for v in ordered], color="#2e7d32")
-    top.bar_label(
-        bars, labels=[t.pct(v.percent) if v.percent is not None else "—" for v in ordered]
-    )
-    goal = whole.target * 100 / whole.population if whole.population else 0
-    top.axhline(goal, color="#c62828", linestyle="--", label=t._("Target"))
-    top.set_ylabel("%")
-    top.set_title(t._("{indicator}: percent by village", indicator=whole.name(t.lang)))
-    top.legend()
+    if n:
+        top, bottom = fig.subplots(
+            2, 1, gridspec_kw={"height_ratios": [bars_height, CURVE_INCHES]}
+        )
+        _area_bars(t, top, whole, villages)
+    else:
+        bottom = fig.subplots(1, 1)
     days, values = _cumulative(whole, daily, today)
     # A marker keeps the first day visible before the curve has a second point.
     bottom.plot(days, values, color="#1565c0", marker="o", markersize=3, label=t._("Achieved"))
@@ -53,13 +58,41 @@ def build_figure(
         linestyle="--",
         label=t._("Straight line to the target"),
     )
-    bottom.set_title(t._("Cumulative progress of the commune"))
-    bottom.legend()
+    bottom.set_title(
+        t._("{indicator}: cumulative progress of the commune", indicator=whole.name(t.lang))
+    )
+    bottom.legend(loc="upper left")
     bottom.xaxis.set_major_formatter(DateFormatter("%d/%m/%Y"))
+    bottom.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: t.num(round(y))))
     bottom.tick_params(axis="x", labelrotation=30)
     for text in fig.findobj(match=lambda a: hasattr(a, "set_fontfamily")):
         text.set_fontfamily(FONT)
     return fig
+
+
+def _area_bars(t: Translator, ax, whole: ProgressRow, villages: list[ProgressRow]) -> None:
+    ordered = by_percent(villages)[::-1]  # barh draws bottom-up: the best ends on top
+    names = [v.village_name or "" for v in ordered]
+    values = [v.percent or 0 for v in ordered]
+    goal = whole.target * 100 / whole.population if whole.population else 0
+    colors = ["#2e7d32" if v >= goal else "#f9a825" for v in values]
+    size = 10 if len(ordered) <= 12 else 8
+    bars = ax.barh(names, values, color=colors, height=0.7)
+    for label in ax.bar_label(
+        bars,
+        labels=[t.pct(v.percent) if v.percent is not None else "—" for v in ordered],
+        padding=3,
+        fontsize=size,
+    ):
+        # Readable where it crosses the target line.
+        label.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.85})
+    ax.axvline(goal, color="#c62828", linestyle="--", label=t._("Target"))
+    ax.set_xlim(0, max(100, *values) * 1.12)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: t.num(round(x)) + "%"))
+    ax.tick_params(axis="y", labelsize=size)
+    ax.margins(y=0.01)
+    ax.set_title(t._("{indicator}: percent by area", indicator=whole.name(t.lang)))
+    ax.legend(loc="lower right")
 
 
 def _cumulative(

@@ -113,7 +113,8 @@ async def test_leaderboard_is_the_bangxephang_text_to_each_member_or_once_to_the
     # 2 visits × 1 + 1 conversion × 3 = 5 points; villages by electricity percent.
     assert texts["tg-nam"] == (
         "🏆 Thôn 1 — tuần này\n1. Trần Văn Hải — 5 điểm\n2. Nguyễn Thị Lan — 1 điểm\n"
-        "Các thôn: Thôn 2 41,2% · Thôn 1 34,3% · Thôn 4 22,1% · Thôn 3 16,3%"
+        "Cách tính điểm: mỗi lượt thăm được 1 điểm, mỗi chuyển đổi được 3 điểm.\n"
+        "Các địa bàn theo tỷ lệ Điện: Thôn 2 41,2% · Thôn 1 34,3% · Thôn 4 22,1% · Thôn 3 16,3%"
     )
     await team["nam"].say("/bangxephang")
     assert team["nam"].text == texts["tg-nam"]

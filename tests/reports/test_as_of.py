@@ -106,3 +106,27 @@ async def test_report_of_a_past_month_agrees_with_tiendo_on_its_last_day(
     # And the first of October counts again.
     await chi.say("/tiendo dien ngay 1/10/2024")
     assert "Đạt 542/1.857 mã KH (29,2%)" in chi.text
+
+
+async def test_area_without_its_own_target_sees_the_commune_figure_labelled(
+    sessionmaker, chat, clock
+):
+    qt = await quang_truong(sessionmaker)
+    async with sessionmaker() as session:
+        from sqlalchemy import select
+
+        from models import Village
+
+        thon1 = await session.scalar(select(Village.id).where(Village.name == "Thôn 1"))
+    lan = await member_chat(
+        sessionmaker, chat, clock, qt.id, role="volunteer", user="v1", name="Lan", village_id=thon1
+    )
+    await lan.say("/tiendo dien ngay 30/08/2024")
+    lines = lan.text.split("\n")
+    assert lines[:3] == [
+        "📊 TIẾN ĐỘ THÔN 1 — 30/08/2024",
+        "⚡ Thanh toán tiền điện không dùng tiền mặt — toàn xã (Thôn 1 chưa có mục tiêu riêng)",
+        "Đạt 532/1.857 mã KH (28,6%) · mục tiêu 70% = 1.300 trước 30/11/2024",
+    ]
+    await lan.say("/tiendo ngay 30/09/2024")
+    assert "1. ⚡ Điện (toàn xã): 29,1% / 70% · chậm ⚠️" in lan.text

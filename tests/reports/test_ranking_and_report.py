@@ -68,7 +68,12 @@ async def test_ranking_in_a_group_shows_no_household_data(sessionmaker, demo, jo
     assert "🏆 Thôn 1 — tuần này" in text
     assert "1. Trần Văn Hải — 9 điểm 🔥 3 ngày liền" in text
     assert "2. Nguyễn Thị Lan — 8 điểm" in text
-    assert "Các thôn: Thôn 2 41,2% · Thôn 1 34,5% · Thôn 4 22,1% · Thôn 3 16,3%" in text
+    assert "Cách tính điểm: mỗi lượt thăm được 1 điểm, mỗi chuyển đổi được 3 điểm." in text
+    # The area percent says which indicator it is.
+    assert (
+        "Các địa bàn theo tỷ lệ Điện: Thôn 2 41,2% · Thôn 1 34,5% · Thôn 4 22,1% · Thôn 3 16,3%"
+        in text
+    )
     assert "Phạm Văn Tư" not in text
     await lan.say("/bxh thang")
     assert "🏆 Thôn 1 — tháng này" in lan.text
@@ -92,17 +97,21 @@ async def test_chart_draws_every_village_in_vietnamese(sessionmaker, demo):
     fig = build_figure(Translator("vi"), whole, villages, {TODAY: 3}, TODAY)
     fig.canvas.draw()  # a missing glyph would warn, and warnings are errors in this suite
     top = fig.axes[0]
-    assert [t.get_text() for t in top.get_xticklabels()] == [
+    # Horizontal bars, best on top (matplotlib lists the y labels bottom-up).
+    assert [t.get_text() for t in top.get_yticklabels()][::-1] == [
         "Thôn 2",
         "Thôn 1",
         "Thôn 4",
         "Thôn 3",
     ]
-    assert "tỷ lệ theo thôn" in top.get_title()
+    assert "tỷ lệ theo địa bàn" in top.get_title()
     assert "41,2%" in [t.get_text() for t in top.texts]  # the value printed on each bar
     line = fig.axes[1].lines[0]
     assert list(line.get_ydata()) == [535]  # 532 + today's 3
-    assert fig.axes[1].get_title() == "Tiến độ cộng dồn của xã"
+    assert (
+        fig.axes[1].get_title()
+        == "Thanh toán tiền điện không dùng tiền mặt: tiến độ cộng dồn của xã"
+    )
 
 
 async def test_official_exports_the_monthly_report(sessionmaker, demo, joined, clock):
