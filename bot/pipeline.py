@@ -124,6 +124,8 @@ class Pipeline:
                     reminders=member.reminders,
                     commune_name=member.commune_name,
                     village_name=member.village_name,
+                    commune_kind=member.commune_kind,
+                    commune_demo=member.commune_demo,
                 )
                 if member
                 else None,

@@ -42,6 +42,8 @@ class MemberView:
     reminders: bool
     commune_name: str
     village_name: str | None
+    commune_kind: str = "xa"
+    commune_demo: bool = False
 
     def at_least(self, role: Role) -> bool:
         return ROLE_RANK[Role(self.role)] >= ROLE_RANK[role]

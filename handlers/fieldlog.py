@@ -7,6 +7,7 @@ from datetime import datetime
 from handlers.context import Context
 from handlers.numbers import parse_int
 from locales import N_
+from models import catalogue
 from models.fieldwork import Counted, IndicatorRow
 from models.household_search import HouseholdRow
 from models.indicator import Unit
@@ -59,8 +60,8 @@ def conversion_text(ctx: Context, ind: IndicatorRow | None, code: str, people: i
 
 
 def aliases(ind: IndicatorRow) -> set[str]:
-    """Words that name an indicator in a quick log: its code and short names, unaccented."""
-    return {fold(ind.code), fold(ind.short_vi), fold(ind.short_en)}
+    """Words that name an indicator in a quick log: code, short names, typed words."""
+    return catalogue.aliases(ind)
 
 
 def codes_hint(inds: list[IndicatorRow]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.context import Context
+from handlers.places import commune_title
 from locales import N_
 
 ROLE_NAMES = {
@@ -17,7 +18,10 @@ def role_name(ctx: Context, role: str) -> str:
     return ctx._(ROLE_NAMES.get(role, role))
 
 
-def place(ctx: Context, commune: str, village: str | None) -> str:
+def place(
+    ctx: Context, commune: str, village: str | None, kind: str = "xa", *, demo: bool = False
+) -> str:
+    title = commune_title(ctx.t, commune, kind, demo=demo)
     if village:
-        return ctx._("{village}, {commune}", village=village, commune=commune)
-    return ctx._("{commune} commune", commune=commune)
+        return ctx._("{village}, {place}", village=village, place=title)
+    return title

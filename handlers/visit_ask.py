@@ -56,7 +56,7 @@ def example_day(ctx: Context) -> str:
 
 
 async def indicators_reply(ctx: Context, selected: list[str]) -> Reply:
-    inds = await indicators(ctx.session)
+    inds = await indicators(ctx.session, ctx.member.commune_id)
     choices = [Choice(i.code, ("✓ " if i.code in selected else "") + label(ctx, i)) for i in inds]
     choices.append(Choice("none", ctx._("None")))
     text = ctx._('What was converted? Type one or more numbers, e.g. "1 3".')
@@ -68,7 +68,7 @@ async def indicators_reply(ctx: Context, selected: list[str]) -> Reply:
 
 
 async def count_reply(ctx: Context, code: str, had: int | None = None) -> Reply:
-    ind = next(i for i in await indicators(ctx.session) if i.code == code)
+    ind = next(i for i in await indicators(ctx.session, ctx.member.commune_id) if i.code == code)
     return units.question(ctx, ind, had)
 
 
@@ -136,7 +136,7 @@ async def advance(ctx: Context, data: dict) -> Result:
     if outcome == Outcome.MET and data.get("inds") is None:
         data["sel"] = []
         return ask(ctx, "inds", data, await indicators_reply(ctx, []))
-    inds = {i.code: i for i in await indicators(ctx.session)}
+    inds = {i.code: i for i in await indicators(ctx.session, ctx.member.commune_id)}
     business = await _business(ctx, data, inds)
     if business is not None:
         return ask(ctx, "business", data, business)
@@ -158,7 +158,7 @@ async def summary(ctx: Context, data: dict) -> Reply:
     parts = [ctx._(OUTCOMES[Outcome(data["outcome"])])]
     if data.get("later"):
         parts[0] += " " + ctx.t.date(date.fromisoformat(data["later"]))
-    inds = {i.code: i for i in await indicators(ctx.session)}
+    inds = {i.code: i for i in await indicators(ctx.session, ctx.member.commune_id)}
     counts = data.get("counts") or {}
     for code in data.get("inds") or []:
         if code in counts:

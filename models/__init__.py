@@ -6,7 +6,7 @@ from models.conversation import Conversation
 from models.conversion import Conversion
 from models.household import Household
 from models.inbound import Inbound
-from models.indicator import Indicator, Target, Unit
+from models.indicator import CommuneIndicator, Indicator, Target, Unit
 from models.member import ChannelAccount, FailedAttempt, InviteCode, LinkCode, Member, Role
 from models.outbox import BotUsage, JobRun, OutboxMessage
 from models.reach import HouseholdReach
@@ -18,6 +18,7 @@ __all__ = [
     "BotUsage",
     "ChannelAccount",
     "Commune",
+    "CommuneIndicator",
     "Conversation",
     "Conversion",
     "FailedAttempt",

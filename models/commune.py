@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, false
 from sqlmodel import Field, SQLModel
 
 from models.base import UTCDateTime, utcnow
@@ -17,10 +18,36 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 }
 
 
+class CommuneKind(StrEnum):
+    XA = "xa"
+    PHUONG = "phuong"
+    THI_TRAN = "thi_tran"
+    THI_XA = "thi_xa"
+
+
+class AreaKind(StrEnum):
+    THON = "thon"
+    BAN = "ban"
+    KHU_PHO = "khu_pho"
+    TO_DAN_PHO = "to_dan_pho"
+    CHO = "cho"
+    TUYEN_PHO = "tuyen_pho"
+
+
 class Commune(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=120)
+    # Unique in one database (a district or province deployment); the plan workbook matches a
+    # commune by name and province and refuses a namesake from another province.
     name_key: str = Field(max_length=120, unique=True)
+    kind: str = Field(
+        default=CommuneKind.XA, max_length=16, sa_column_kwargs={"server_default": "xa"}
+    )
+    province: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
+    province_key: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
+    # The demo commune (seeds/000): shown as a demo, never created beside a real commune.
+    is_demo: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    note: str | None = Field(default=None, max_length=500)
     timezone: str = Field(default="Asia/Ho_Chi_Minh", max_length=64)
     settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -31,6 +58,10 @@ class Village(SQLModel, table=True):
     commune_id: int = Field(foreign_key="commune.id", index=True)
     name: str = Field(max_length=120)
     name_key: str = Field(max_length=120)
+    kind: str = Field(
+        default=AreaKind.THON, max_length=16, sa_column_kwargs={"server_default": "thon"}
+    )
+    note: str | None = Field(default=None, max_length=500)
     # The village's linked group chat, where leaderboards are posted.
     group_channel: str | None = Field(default=None, max_length=16)
     group_chat_id: str | None = Field(default=None, max_length=64)

@@ -10,23 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit import audit
 from models.base import insert_ignore, utcnow
+from models.catalogue import IndicatorRow, commune_indicators
 from models.conversion import Conversion
 from models.household import Household
 from models.indicator import Indicator
 from models.member import Member
 from models.visit import Outcome, Visit
-
-
-@dataclass(frozen=True)
-class IndicatorRow:
-    id: int
-    code: str
-    short_vi: str
-    short_en: str
-    name_vi: str
-    name_en: str
-    unit: str
-    emoji: str
 
 
 @dataclass(frozen=True)
@@ -55,30 +44,9 @@ class Saved:
     totals: dict[str, int] = field(default_factory=dict)
 
 
-_ACTIVE_INDICATORS = (
-    select(
-        Indicator.id,
-        Indicator.code,
-        Indicator.short_vi,
-        Indicator.short_en,
-        Indicator.name_vi,
-        Indicator.name_en,
-        Indicator.unit,
-        Indicator.emoji,
-    )
-    .where(Indicator.active.is_(True))
-    .order_by(Indicator.sort)
-)
-
-
-async def indicators(session: AsyncSession) -> list[IndicatorRow]:
-    """The active catalogue, read once per transaction (a visit turn asks for it 2–4 times)."""
-    transaction = session.get_transaction()
-    cached = session.info.get("indicators")
-    if cached is None or cached[0] is not transaction or transaction is None:
-        rows = [IndicatorRow(*row) for row in await session.execute(_ACTIVE_INDICATORS)]
-        cached = session.info["indicators"] = (transaction, rows)
-    return list(cached[1])
+async def indicators(session: AsyncSession, commune_id: int) -> list[IndicatorRow]:
+    """The commune's indicators (models/catalogue), read once per transaction."""
+    return await commune_indicators(session, commune_id)
 
 
 async def already_counted(
@@ -204,7 +172,7 @@ async def _insert_conversions(
 ) -> list[str]:
     """The codes newly counted; those already counted for the household are left alone."""
     counted: list[str] = []
-    by_code = {i.code: i.id for i in await indicators(session)}
+    by_code = {i.code: i.id for i in await indicators(session, household.commune_id)}
     for code, people in conversions.items():
         # ON CONFLICT DO NOTHING: two members logging the same household at once count once.
         inserted = await insert_ignore(

@@ -31,6 +31,8 @@ class MemberRow:
     active: bool
     commune_name: str
     village_name: str | None
+    commune_kind: str = "xa"
+    commune_demo: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class InviteRow:
     commune_name: str
     village_name: str | None
     created_at: datetime | None = None
+    commune_kind: str = "xa"
+    commune_demo: bool = False
 
 
 def new_code(length: int = CODE_LENGTH) -> str:
@@ -82,6 +86,8 @@ _MEMBER_FOR_ACCOUNT = (
         ChannelAccount.chat_id,
         ChannelAccount.bot,
         ChannelAccount.unreachable_since.is_not(None),
+        Commune.kind,
+        Commune.is_demo,
     )
     .join(ChannelAccount, ChannelAccount.member_id == Member.id)
     .join(Commune, Commune.id == Member.commune_id)
@@ -102,7 +108,9 @@ async def member_and_account(
     ).first()
     if row is None or not row[7]:
         return None, None
-    return MemberRow(*row[:10]), AccountRow(row[10], row[11], bool(row[12]))
+    return MemberRow(*row[:10], commune_kind=row[13], commune_demo=bool(row[14])), AccountRow(
+        row[10], row[11], bool(row[12])
+    )
 
 
 async def member_for_account(
@@ -162,7 +170,7 @@ async def create_invite(
 async def find_invite(session: AsyncSession, *, code: str, now: datetime) -> InviteRow | None:
     """A usable invite (not expired, uses left) or None."""
     stmt = (
-        select(InviteCode, Commune.name, Village.name)
+        select(InviteCode, Commune.name, Village.name, Commune.kind, Commune.is_demo)
         .join(Commune, Commune.id == InviteCode.commune_id)
         .outerjoin(Village, Village.id == InviteCode.village_id)
         .where(InviteCode.code == clean_code(code))
@@ -170,7 +178,7 @@ async def find_invite(session: AsyncSession, *, code: str, now: datetime) -> Inv
     row = (await session.execute(stmt)).first()
     if row is None:
         return None
-    invite, commune_name, village_name = row
+    invite, commune_name, village_name, kind, demo = row
     if invite.expires_at <= now or invite.uses >= invite.max_uses:
         return None
     return InviteRow(
@@ -181,6 +189,8 @@ async def find_invite(session: AsyncSession, *, code: str, now: datetime) -> Inv
         commune_name,
         village_name,
         invite.created_at,
+        kind,
+        bool(demo),
     )
 
 

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.catalogue import IndicatorRow, as_row, commune_indicators
 from models.commune import Village
 from models.conversion import Conversion
 from models.indicator import COUNTED_UNITS, Indicator, Target
@@ -118,21 +119,38 @@ async def progress(
         .join(Indicator, Indicator.id == Target.indicator_id)
         .outerjoin(Village, Village.id == Target.village_id)
         .where(Target.commune_id == commune_id, Indicator.active.is_(True))
-        .order_by(Indicator.sort, Target.village_id.is_not(None), Village.name, Target.id)
     )
     if indicator_ids is not None:
         stmt = stmt.where(Target.indicator_id.in_(indicator_ids))
     if village_ids is not None:
         stmt = stmt.where(Target.village_id.is_(None) | Target.village_id.in_(village_ids))
-    found = (await session.execute(stmt)).all()
+    # The commune's own indicator order, names and units (its plan), catalogue order after.
+    own = {row.id: (n, row) for n, row in enumerate(await commune_indicators(session, commune_id))}
+
+    def _order(item: tuple[Target, Indicator, str | None]) -> tuple:
+        target, indicator, village_name = item
+        place = own[indicator.id][0] if indicator.id in own else len(own) + indicator.sort
+        return (place, target.village_id is not None, village_name or "", target.id)
+
+    found = sorted((await session.execute(stmt)).all(), key=_order)
     targets = [t for t, _, _ in found]
+    rows_by_id = {i.id: own[i.id][1] if i.id in own else as_row(i) for _, i, _ in found}
+    person = {i for i, row in rows_by_id.items() if row.unit in COUNTED_UNITS}
     counts = await _count(
-        session, commune_id=commune_id, targets=targets, today=today, until=until, tz=tz
+        session,
+        commune_id=commune_id,
+        targets=targets,
+        today=today,
+        until=until,
+        tz=tz,
+        person=person,
     )
     rows = []
     for target, indicator, village_name in found:
         key = (target.indicator_id, target.baseline_date, target.village_id)
-        rows.append(_row(target, indicator, village_name, counts.get(key, _Counts()), today))
+        rows.append(
+            _row(target, rows_by_id[indicator.id], village_name, counts.get(key, _Counts()), today)
+        )
     return rows
 
 
@@ -144,14 +162,18 @@ async def _count(
     today: date,
     until: datetime,
     tz: ZoneInfo,
+    person: set[int],
 ) -> dict[tuple[int, date, int | None], _Counts]:
     """One GROUP BY per distinct baseline date (usually one), over the (commune, indicator, at)
     index; commune totals are the sum of the village groups."""
     by_start: dict[date, set[int]] = defaultdict(set)
     for target in targets:
         by_start[target.baseline_date].add(target.indicator_id)
-    person = select(Indicator.id).where(Indicator.unit.in_(COUNTED_UNITS)).scalar_subquery()
-    amount = case((Conversion.indicator_id.in_(person), Conversion.people), else_=1)
+    amount = (
+        case((Conversion.indicator_id.in_(sorted(person)), Conversion.people), else_=1)
+        if person
+        else literal(1)
+    )
     week_from = local_start(today - timedelta(days=PACE_DAYS - 1), tz)
     out: dict[tuple[int, date, int | None], _Counts] = {}
     for start, indicator_ids in by_start.items():
@@ -182,7 +204,7 @@ async def _count(
 
 
 def _row(
-    target: Target, indicator: Indicator, village_name: str | None, counts: _Counts, today: date
+    target: Target, indicator: IndicatorRow, village_name: str | None, counts: _Counts, today: date
 ) -> ProgressRow:
     current = target.baseline + counts.total
     goal = target_count(
@@ -244,7 +266,10 @@ async def daily_counts(
     tz: ZoneInfo = VN,
 ) -> dict[date, int]:
     """Conversions per local day (person units weighted by people), for the cumulative chart."""
-    unit = await session.scalar(select(Indicator.unit).where(Indicator.id == indicator_id))
+    own = {i.id: i.unit for i in await commune_indicators(session, commune_id)}
+    unit = own.get(indicator_id) or await session.scalar(
+        select(Indicator.unit).where(Indicator.id == indicator_id)
+    )
     amount = Conversion.people if unit in COUNTED_UNITS else literal(1)
     stmt = select(Conversion.at, amount).where(
         Conversion.commune_id == commune_id,

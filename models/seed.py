@@ -1,4 +1,4 @@
-"""The indicator catalogue and the demo commune built from seeds/000 (Quảng Trường)."""
+"""The demo commune built from seeds/000 (Quảng Trường); the catalogue is models/catalogue."""
 
 from __future__ import annotations
 
@@ -8,83 +8,16 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.catalogue import ensure_catalogue
 from models.commune import DEFAULT_SETTINGS, Commune, Village
 from models.household import Household
-from models.indicator import Indicator, Target, Unit
+from models.indicator import Target
 from models.keys import fold
 from models.member import InviteCode, Role
 from models.membership import create_invite
 
-# code, Vietnamese name, English name, short vi, short en, unit, emoji
-CATALOGUE = [
-    (
-        "DIEN",
-        "Thanh toán tiền điện không dùng tiền mặt",
-        "Cashless electricity bill",
-        "Điện",
-        "Electricity",
-        Unit.CUSTOMER_CODE,
-        "⚡",
-    ),
-    (
-        "NUOC",
-        "Thanh toán tiền nước không dùng tiền mặt",
-        "Cashless water bill",
-        "Nước",
-        "Water",
-        Unit.HOUSEHOLD,
-        "💧",
-    ),
-    (
-        "TKTT",
-        "Tài khoản thanh toán",
-        "Payment account",
-        "Tài khoản thanh toán",
-        "Payment account",
-        Unit.PERSON,
-        "🏦",
-    ),
-    (
-        "VNEID",
-        "Định danh điện tử VNeID mức 2",
-        "VNeID level 2",
-        "VNeID",
-        "VNeID",
-        Unit.PERSON,
-        "🪪",
-    ),
-    (
-        "DVC",
-        "Tài khoản dịch vụ công trực tuyến",
-        "Online public-service account",
-        "Dịch vụ công",
-        "Public services",
-        Unit.PERSON,
-        "🏛",
-    ),
-    ("CKS", "Chữ ký số", "Digital signature", "Chữ ký số", "Digital signature", Unit.PERSON, "✍"),
-    (
-        "QR",
-        "Thanh toán QR tại cơ sở kinh doanh",
-        "QR payment at businesses",
-        "QR",
-        "QR",
-        Unit.BUSINESS,
-        "🔳",
-    ),
-    ("4G", "Chuyển đổi thuê bao 2G sang 4G", "2G to 4G switch", "4G", "4G", Unit.SUBSCRIBER, "📶"),
-    (
-        "ASXH",
-        "Nhận lương hưu, trợ cấp qua tài khoản",
-        "Pension/allowance to account",
-        "An sinh",
-        "Allowances",
-        Unit.PERSON,
-        "💳",
-    ),
-]
-
 DEMO_COMMUNE = "Quảng Trường"
+DEMO_PROVINCE = "Thanh Hóa"
 # (village, electricity population, baseline) — they add up to 1.857 and 532 as in the plan.
 DEMO_VILLAGES = [
     ("Thôn 1", 420, 143),
@@ -108,27 +41,6 @@ DEMO_NAMES = [
 CAMPAIGN_DAYS = 92
 
 
-async def ensure_catalogue(session: AsyncSession) -> dict[str, int]:
-    """Insert missing catalogue indicators; returns code → id."""
-    existing = {i.code: i.id for i in (await session.execute(select(Indicator))).scalars()}
-    for sort, (code, name_vi, name_en, short_vi, short_en, unit, emoji) in enumerate(CATALOGUE):
-        if code not in existing:
-            row = Indicator(
-                code=code,
-                name_vi=name_vi,
-                name_en=name_en,
-                short_vi=short_vi,
-                short_en=short_en,
-                unit=unit,
-                emoji=emoji,
-                sort=sort,
-            )
-            session.add(row)
-            await session.flush()
-            existing[code] = row.id
-    return existing
-
-
 @dataclass(frozen=True)
 class DemoResult:
     commune_id: int
@@ -140,12 +52,23 @@ async def ensure_demo(session: AsyncSession, *, today: date, now: datetime) -> D
     """Create the demo commune once; always hand back usable invite codes for each role."""
     indicators = await ensure_catalogue(session)
     commune = (
-        await session.execute(select(Commune).where(Commune.name_key == fold(DEMO_COMMUNE)))
-    ).scalar_one_or_none()
+        (
+            await session.execute(
+                select(Commune).where(Commune.is_demo.is_(True)).order_by(Commune.id)
+            )
+        )
+        .scalars()
+        .first()
+    )
     created = commune is None
     if commune is None:
         commune = Commune(
-            name=DEMO_COMMUNE, name_key=fold(DEMO_COMMUNE), settings=dict(DEFAULT_SETTINGS)
+            name=DEMO_COMMUNE,
+            name_key=fold(DEMO_COMMUNE),
+            province=DEMO_PROVINCE,
+            province_key=fold(DEMO_PROVINCE),
+            is_demo=True,
+            settings=dict(DEFAULT_SETTINGS),
         )
         session.add(commune)
         await session.flush()

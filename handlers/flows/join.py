@@ -33,7 +33,13 @@ async def start(ctx: Context) -> Result:
                     "Hello {name}! You are {role} in {place}. Type /trogiup to see the commands.",
                     name=member.name,
                     role=role_name(ctx, member.role),
-                    place=place(ctx, member.commune_name, member.village_name),
+                    place=place(
+                        ctx,
+                        member.commune_name,
+                        member.village_name,
+                        member.commune_kind,
+                        demo=member.commune_demo,
+                    ),
                 )
             )
         )
@@ -90,7 +96,13 @@ async def on_code(ctx: Context, typed: str | None = None) -> Result:
     intro = ctx._(
         "Valid code: {role}, {place}.",
         role=role_name(ctx, invite.role),
-        place=place(ctx, invite.commune_name, invite.village_name),
+        place=place(
+            ctx,
+            invite.commune_name,
+            invite.village_name,
+            invite.commune_kind,
+            demo=invite.commune_demo,
+        ),
     )
     display = _clean_name(inc.display_name or "")
     if display:

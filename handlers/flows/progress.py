@@ -32,10 +32,11 @@ from handlers.digests.progress_summary import (
     summary_line,
 )
 from handlers.messages import Choice, Reply, Result, State, done, keep
+from handlers.places import commune_title
 from handlers.registry import command, step
 from locales import N_
+from models.catalogue import aliases, commune_indicators
 from models.commune import Village
-from models.indicator import Indicator
 from models.keys import fold
 from models.member import Role
 from models.progress import CountRow, ProgressRow, progress, untargeted
@@ -94,8 +95,8 @@ async def parse_scope(ctx: Context, args: str) -> Scope:
             village_id, village_name, rest = vid, name, re.sub(pattern, " ", rest, count=1)
             break
     indicator_ids = []
-    for indicator in (await ctx.session.execute(select(Indicator))).scalars():
-        for key in {fold(indicator.code), fold(indicator.short_vi), fold(indicator.short_en)}:
+    for indicator in await commune_indicators(ctx.session, ctx.member.commune_id):
+        for key in aliases(indicator):
             pattern = rf"\b{re.escape(key)}\b"
             if re.search(pattern, rest):
                 indicator_ids.append(indicator.id)
@@ -162,7 +163,7 @@ async def progress_command(ctx: Context) -> Result:
         place = scope.village_name or member.village_name or ""
         village_name = place
     else:
-        place, village_name = ctx._("commune {name}", name=member.commune_name), None
+        place, village_name = commune_title(ctx.t, member.commune_name, member.commune_kind), None
     view = View(day, scope.indicator_ids, village_id, village_name, place)
     result = await first_screen(ctx, view)
     if scope.chart and not ctx.caps.images:

@@ -113,7 +113,7 @@ def _looks_like_log(parsed: Parsed, words: list[str]) -> bool:
 async def quick_log(ctx: Context) -> Result | None:
     if ctx.member is None:
         return None
-    inds = await indicators(ctx.session)
+    inds = await indicators(ctx.session, ctx.member.commune_id)
     parsed = parse(ctx.text, inds)
     if parsed.kind is None or not _looks_like_log(parsed, [fold(i.code) for i in inds]):
         return None

@@ -25,8 +25,8 @@ from handlers.numbers import MAX_COUNT, whole_numbers
 from handlers.registry import command, step
 from locales import N_
 from models.audit import audit
+from models.catalogue import commune_indicators
 from models.commune import Village
-from models.indicator import Indicator
 from models.keys import fold_digits
 from models.member import Role
 from models.progress import progress
@@ -56,11 +56,7 @@ async def target_command(ctx: Context) -> Result:
                 deadline=ctx.t.date(row.deadline),
             )
         )
-    indicators = (
-        await ctx.session.execute(
-            select(Indicator).where(Indicator.active.is_(True)).order_by(Indicator.sort)
-        )
-    ).scalars()
+    indicators = await commune_indicators(ctx.session, ctx.member.commune_id)
     en = ctx.t.lang == "en"
     choices = [Choice(str(i.id), i.short_en if en else i.short_vi) for i in indicators]
     lines.append(ctx._("Which indicator do you want to set?"))

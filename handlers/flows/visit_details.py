@@ -106,7 +106,7 @@ async def on_indicators(ctx: Context) -> Result:
     # "xong" finishes (with what was ticked on buttons; on text it means none).
     picked = ["done"] if is_skip(ctx.text) else ctx.pick_many()
     if picked is None:
-        inds = await indicators(ctx.session)
+        inds = await indicators(ctx.session, ctx.member.commune_id)
         hint = ", ".join(i.code.lower() for i in inds)
         reply = await indicators_reply(ctx, data.get("sel") or [])
         text = ctx._(
@@ -137,7 +137,11 @@ async def on_business(ctx: Context) -> Result:
     data["business"] = picked == "yes"
     if picked == "no":
         # A home is not counted for a business-unit indicator; the rest of the visit stays.
-        business = {i.code for i in await indicators(ctx.session) if i.unit == Unit.BUSINESS}
+        business = {
+            i.code
+            for i in await indicators(ctx.session, ctx.member.commune_id)
+            if i.unit == Unit.BUSINESS
+        }
         data["inds"] = [c for c in data.get("inds") or [] if c not in business]
     return await advance(ctx, data)
 
@@ -146,7 +150,7 @@ async def on_business(ctx: Context) -> Result:
 async def on_count(ctx: Context) -> Result:
     data = dict(ctx.state.data)
     code = data["asking"]
-    ind = next(i for i in await indicators(ctx.session) if i.code == code)
+    ind = next(i for i in await indicators(ctx.session, ctx.member.commune_id) if i.code == code)
     had = had_total(data, code)
     n = units.parse(ctx.text, ind, had)
     if n is None:
@@ -296,7 +300,7 @@ async def saved_lines(
             conversions=ctx.t.ngettext("{n} conversion", "{n} conversions", tally.conversions),
         )
     ]
-    inds = {i.code: i for i in await indicators(ctx.session)}
+    inds = {i.code: i for i in await indicators(ctx.session, ctx.member.commune_id)}
     row = await get_household(ctx.session, household_id=household_id)
     for item in already:
         lines.append(already_line(ctx, row.head_name, item, inds[item.indicator_code]))

@@ -21,7 +21,7 @@ async def test_join_with_display_name(chat, demo, sessionmaker):
     assert "mã mời" in lan.text
     code = demo.invites["volunteer"]
     await lan.say(code[:3].lower() + "-" + code[3:].lower())
-    assert "Mã hợp lệ: thành viên Tổ CNS, Thôn 1, xã Quảng Trường." in lan.text
+    assert "Mã hợp lệ: thành viên Tổ CNS, Thôn 1, xã Quảng Trường (bản dùng thử)." in lan.text
     assert 'tên là "Lan Nguyen"' in lan.text
     assert "1. Đúng" in lan.text and "Trả lời 1 hoặc 2." in lan.text
     await lan.say("2")

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from bot.benchgen import Plan, generate
 from models import Conversion, Household, Target
 from models.base import metadata
+from models.catalogue import CATALOGUE
 from models.progress import progress
 
 
@@ -42,10 +43,9 @@ async def test_generated_commune_progress_equals_a_recount(engine, sessionmaker)
                 )
             )
             assert row.achieved in {recount, people or 0}
-        assert (
-            len(whole) == 9
-            and await session.scalar(select(func.count()).select_from(Target)) == 2 * (3 + 1) * 9
-        )
+        assert len(whole) == len(CATALOGUE) and await session.scalar(
+            select(func.count()).select_from(Target)
+        ) == 2 * (3 + 1) * len(CATALOGUE)
     # The indexes dropped for the bulk load are all back: the schema still matches the models.
     async with engine.connect() as conn:
         assert await conn.run_sync(schema_diff) == []
