@@ -316,8 +316,13 @@ async def untargeted(
     tz: ZoneInfo = VN,
 ) -> list[CountRow]:
     """Indicators with conversions in the commune (from `since`, up to the end of `today`) and
-    no target at all, in catalogue order. `village_ids` counts only those villages."""
+    no target at all, in the commune's order. `village_ids` counts only those villages."""
+    own = {row.id: (n, row) for n, row in enumerate(await commune_indicators(session, commune_id))}
+    # The commune's unit decides (its plan may count 4G in households, not subscribers).
     person = select(Indicator.id).where(Indicator.unit.in_(COUNTED_UNITS)).scalar_subquery()
+    own_person = sorted(i for i, (_, row) in own.items() if row.unit in COUNTED_UNITS)
+    if own:
+        person = own_person or [-1]
     amount = case((Conversion.indicator_id.in_(person), Conversion.people), else_=1)
     week_from = local_start(today - timedelta(days=PACE_DAYS - 1), tz)
     targeted = select(Target.indicator_id).where(Target.commune_id == commune_id)
@@ -343,6 +348,11 @@ async def untargeted(
         stmt = stmt.where(Indicator.id.in_(indicator_ids))
     if village_ids is not None:
         stmt = stmt.where(Conversion.village_id.in_(village_ids))
+    found = [
+        (own[i.id][1] if i.id in own else as_row(i), t, w)
+        for i, t, w in await session.execute(stmt)
+    ]
+    found.sort(key=lambda f: own[f[0].id][0] if f[0].id in own else len(own))
     return [
         CountRow(
             indicator_id=i.id,
@@ -356,5 +366,5 @@ async def untargeted(
             counted=int(total or 0),
             last7=int(last7 or 0),
         )
-        for i, total, last7 in await session.execute(stmt)
+        for i, total, last7 in found
     ]

@@ -23,6 +23,7 @@ from handlers import area_pick
 from handlers.context import Context
 from handlers.messages import Choice, Image, Reply, Result, State, done, keep
 from handlers.numbers import parse_int
+from handlers.places import commune_title
 from handlers.registry import command, step
 from handlers.roles import ROLE_NAMES, role_name
 from locales import N_
@@ -62,7 +63,8 @@ async def on_role(ctx: Context) -> Result:
     data = {"role": picked}
     if picked == Role.OFFICIAL:
         data.update(
-            village=None, place=ctx._("{commune} commune", commune=ctx.member.commune_name)
+            village=None,
+            place=commune_title(ctx.t, ctx.member.commune_name, ctx.member.commune_kind),
         )
         return _state("uses", data, _uses_question(ctx, data))
     reply = await area_pick.question(ctx, ctx._("For which area?"), commune=False)
