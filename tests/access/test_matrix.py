@@ -42,6 +42,7 @@ MATRIX: dict[str, tuple[str, str, str, str]] = {
     "caidat": (JOIN, ROLE, ROLE, "Lịch gửi tin của Quảng Trường"),
     "hodan": (JOIN, ROLE, ROLE, "Hộ nào?"),
     "nhatky": (JOIN, ROLE, ROLE, "nhật ký"),
+    "moi": (JOIN, ROLE, "Mã thành viên Tổ CNS, Thôn 1", "Tạo mã mời cho vai trò nào"),
 }
 
 # In a group only group commands run; the rest are refused before any role check.
@@ -104,7 +105,7 @@ PROBES = [
     ("/xoathanhvien", "Nguyen Thi Lan"), ("/xoathanhvien Tran Van Hai",), ("/baocao",),
     ("/muctieu",), ("/caidat",), ("/nhatky",), ("/hodan", "0910000001"),
     ("/hodan", "PA12010000002"), ("/hodan", "Le Van Mot"), ("/ngonngu", "1"), ("/lienket",),
-    ("/tatnhac",), ("/batnhac",), ("/lienketnhom",),
+    ("/tatnhac",), ("/batnhac",), ("/lienketnhom",), ("/moi", "1", "1", "1"),
 ]  # fmt: skip
 
 
