@@ -130,3 +130,25 @@ async def test_area_without_its_own_target_sees_the_commune_figure_labelled(
     ]
     await lan.say("/tiendo ngay 30/09/2024")
     assert "1. ⚡ Điện (toàn xã): 29,1% / 70% · chậm ⚠️" in lan.text
+
+
+async def test_the_console_asks_progress_as_of_a_day_too(sessionmaker, chat, clock, pipeline):
+    import io
+
+    from bot.channels.console import ConsoleChat
+
+    qt = await quang_truong(sessionmaker)
+    await member_chat(
+        sessionmaker, chat, clock, qt.id, role="official", user="console-chi", name="Lê Thị Chi"
+    )
+    out = io.StringIO()
+    typed = io.StringIO("/tiendo dien ngày 30/08/2024\n")
+    await ConsoleChat(pipeline, "console-chi").run(typed, out)
+    lines = out.getvalue().splitlines()
+    start = lines.index("> /tiendo dien ngày 30/08/2024")
+    assert lines[start + 1 : start + 5] == [
+        "📊 TIẾN ĐỘ XÃ QUẢNG TRƯỜNG — 30/08/2024",
+        "⚡ Thanh toán tiền điện không dùng tiền mặt",
+        "Đạt 532/1.857 mã KH (28,6%) · mục tiêu 70% = 1.300 trước 30/11/2024",
+        "Còn thiếu 768 trong 92 ngày → cần 8,35/ngày",
+    ]
