@@ -6,6 +6,11 @@ from pathlib import Path
 from bot.settings import Settings
 
 ROOT = Path(__file__).parent.parent.parent
+# Read by deploy/compose.yaml, not by the bot (tests/ops/test_deploy.py checks compose uses them).
+COMPOSE_ONLY = {
+    "POSTGRES_PASSWORD", "WORKERS", "POSTGRES_MAX_CONNECTIONS", "POSTGRES_SHARED_BUFFERS",
+    "CDSBOT_SITE",
+}  # fmt: skip
 
 
 def listed(path: Path) -> dict[str, str]:
@@ -19,7 +24,7 @@ def listed(path: Path) -> dict[str, str]:
 
 
 def test_env_example_lists_every_setting():
-    names = set(listed(ROOT / ".env.example"))
+    names = set(listed(ROOT / ".env.example")) - COMPOSE_ONLY
     wanted = {name.upper() for name in Settings.model_fields}
     assert sorted(wanted - names) == [], "add these to .env.example, with a line saying what"
     assert sorted(names - wanted) == [], "these are in .env.example but bot/settings.py ignores"
@@ -28,6 +33,7 @@ def test_env_example_lists_every_setting():
 def test_env_example_as_written_is_a_valid_configuration(monkeypatch, tmp_path):
     for name in listed(ROOT / ".env.example"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
     settings = Settings(_env_file=ROOT / ".env.example")
     assert settings.metrics is False and settings.metrics_port is None
     assert settings.job_grace_hours == 2 and settings.zalo_send_per_second == 10

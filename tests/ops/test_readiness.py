@@ -2,7 +2,10 @@
 when all are; `/healthz` stays a plain "the process answers"."""
 
 import asyncio
+import os
+import sys
 import uuid
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -19,10 +22,23 @@ from models.migrate import upgrade
 from tests.conftest import PG_URL, TZ
 from tests.fakes.zalo_api import FakeZaloApi
 
+ROOT = Path(__file__).parent.parent.parent
+
 
 async def ready(client: TestClient) -> tuple[int, dict]:
     response = await client.get("/readyz")
     return response.status, await response.json()
+
+
+async def probe(port: int) -> tuple[int, str]:
+    env = {**os.environ, "WEB_PORT": str(port), "WEB_HOST": "0.0.0.0", "DEFAULT_LOCALE": "en"}
+    env.pop("METRICS_PORT", None)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.probe", env=env, cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _out, err = await asyncio.wait_for(proc.communicate(), 60)
+    return proc.returncode, err.decode()
 
 
 async def set_version(engine, revision: str) -> None:
@@ -50,8 +66,12 @@ async def test_readyz_names_migrations_behind_and_a_channel_that_stopped(sqlite_
             # A database restored from an older version, not yet upgraded.
             await set_version(sqlite_engine, "0001_initial_schema")
             assert await ready(client) == (503, {"ok": False, "failing": ["migrations"]})
+            # The probe the container and systemd run says the same, as a process.
+            code, err = await probe(client.server.port)
+            assert code == 1 and "Not ready: migrations (http://127.0.0.1:" in err
             await set_version(sqlite_engine, head_revision())
             assert await ready(client) == (200, {"ok": True})
+            assert (await probe(client.server.port))[0] == 0
             assert (await client.get("/healthz")).status == 200
     finally:
         await polling.stop()
