@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.catalogue import IndicatorRow, as_row, commune_indicators
 from models.commune import Village
 from models.conversion import Conversion
-from models.indicator import COUNTED_UNITS, Indicator, Target
+from models.indicator import COUNTED_UNITS, CommuneIndicator, Indicator, Target
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PACE_DAYS = 7
@@ -315,8 +315,9 @@ async def untargeted(
     since: date | None = None,
     tz: ZoneInfo = VN,
 ) -> list[CountRow]:
-    """Indicators with conversions in the commune (from `since`, up to the end of `today`) and
-    no target at all, in the commune's order. `village_ids` counts only those villages."""
+    """Indicators with no target at all, with what was logged in the commune (from `since`, up
+    to the end of `today`), in the commune's order: those with conversions, and those its plan
+    names even at 0. `village_ids` counts only those villages."""
     own = {row.id: (n, row) for n, row in enumerate(await commune_indicators(session, commune_id))}
     # The commune's unit decides (its plan may count 4G in households, not subscribers).
     person = select(Indicator.id).where(Indicator.unit.in_(COUNTED_UNITS)).scalar_subquery()
@@ -351,6 +352,22 @@ async def untargeted(
     found = [
         (own[i.id][1] if i.id in own else as_row(i), t, w)
         for i, t, w in await session.execute(stmt)
+    ]
+    # An indicator the commune's plan names shows even before anything is logged for it.
+    named = set(
+        await session.scalars(
+            select(CommuneIndicator.indicator_id).where(CommuneIndicator.commune_id == commune_id)
+        )
+    )
+    with_target = set(await session.scalars(targeted))
+    seen = {row.id for row, _, _ in found}
+    found += [
+        (row, 0, 0)
+        for i, (_, row) in own.items()
+        if i in named
+        and i not in with_target
+        and i not in seen
+        and (indicator_ids is None or i in indicator_ids)
     ]
     found.sort(key=lambda f: own[f[0].id][0] if f[0].id in own else len(own))
     return [

@@ -16,6 +16,19 @@ UNIT_WORDS = {
     Unit.SUBSCRIBER: N_("subscribers"),
 }
 BAR_WIDTH = 10
+# "cả xã", "cả phường": whose figure it is, by the commune's own kind.
+WHOLE = {
+    "xa": N_("commune-wide"),
+    "phuong": N_("ward-wide"),
+    "thi_tran": N_("township-wide"),
+    "thi_xa": N_("town-wide"),
+}
+
+
+def whole_of(t: Translator, kind: str = "xa") -> str:
+    return t._(WHOLE.get(kind, WHOLE["xa"]))
+
+
 # More areas than this go on their own screen (a choice away) instead of inside the detail.
 AREAS_INLINE = 8
 
@@ -133,9 +146,11 @@ def village_lines(t: Translator, rows: list[ProgressRow]) -> list[str]:
     ]
 
 
-def commune_line(t: Translator, row: ProgressRow) -> str:
+def commune_line(t: Translator, row: ProgressRow, kind: str = "xa") -> str:
+    whole = whole_of(t, kind)
     text = t._(
-        "Whole commune: {current}/{population} ({percent})",
+        "{whole}: {current}/{population} ({percent})",
+        whole=whole[:1].upper() + whole[1:],
         current=t.num(row.current),
         population=t.num(row.population),
         percent=percent_text(t, row),
@@ -166,6 +181,7 @@ def indicator_lines(
     village_id: int | None = None,
     village_name: str | None = None,
     areas_inline: int = AREAS_INLINE,
+    kind: str = "xa",
 ) -> list[str]:
     """One indicator's detail. With `village_id`, that area's own figures first, then the
     commune's line; an area without its own target sees the commune's figures, labelled so."""
@@ -174,12 +190,13 @@ def indicator_lines(
     if village_id is not None:
         own = next((r for r in villages if r.village_id == village_id), None)
         if own is not None:
-            return [*indicator_block(t, own), *([commune_line(t, whole)] if whole else [])]
+            return [*indicator_block(t, own), *([commune_line(t, whole, kind)] if whole else [])]
         if whole is None:
             return []
         name = t._(
-            "{indicator} — whole commune ({area} has no target of its own)",
+            "{indicator} — {whole} ({area} has no target of its own)",
             indicator=f"{whole.emoji} {whole.name(t.lang)}".strip(),
+            whole=whole_of(t, kind),
             area=village_name or "",
         )
         return [name, headline(t, whole), *status_lines(t, whole)]
@@ -215,6 +232,7 @@ def progress_text(
     village_name: str | None = None,
     counts: list[CountRow] | tuple[CountRow, ...] = (),
     areas_inline: int = AREAS_INLINE,
+    kind: str = "xa",
 ) -> str:
     """The detail of every indicator in `rows` (and `counts`, those without a target)."""
     lines = [heading(t, place, today)]
@@ -224,7 +242,12 @@ def progress_text(
     for indicator_id in indicator_ids:
         mine = [r for r in rows if r.indicator_id == indicator_id]
         lines += indicator_lines(
-            t, mine, village_id=village_id, village_name=village_name, areas_inline=areas_inline
+            t,
+            mine,
+            village_id=village_id,
+            village_name=village_name,
+            areas_inline=areas_inline,
+            kind=kind,
         )
     for row in counts:
         lines += count_lines(t, row)

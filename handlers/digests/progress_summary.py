@@ -14,6 +14,7 @@ from handlers.digests.progress import (
     behind_pace,
     goal_text,
     percent_text,
+    whole_of,
 )
 from locales import N_, Translator
 from models.progress import CountRow, ProgressRow, by_percent
@@ -33,11 +34,13 @@ def status_word(t: Translator, row: ProgressRow) -> str:
     return t._("on track")
 
 
-def summary_line(t: Translator, row: ProgressRow, *, commune: bool = False) -> str:
+def summary_line(
+    t: Translator, row: ProgressRow, *, commune: bool = False, kind: str = "xa"
+) -> str:
     """ "⚡ Điện: 28,6% / 70% · chậm ⚠️"; `commune` labels the commune's figure under an area."""
     name = f"{row.emoji} {row.short(t.lang)}".strip()
     if commune:
-        name = t._("{indicator} (whole commune)", indicator=name)
+        name = t._("{indicator} ({whole})", indicator=name, whole=whole_of(t, kind))
     if row.target_percent is None:
         figure = f"{t.num(row.current)}/{t.num(row.target)}"
     else:

@@ -231,7 +231,7 @@ async def first_screen(ctx: Context, view: View) -> Result:
         row, commune = pick_row(mine, view.village_id)
         if row is None:  # only other areas' targets: nothing of this area to show
             continue
-        line = summary_line(t, row, commune=commune)
+        line = summary_line(t, row, commune=commune, kind=ctx.member.commune_kind)
         label = f"{row.emoji} {row.short(t.lang)}".strip()
         # Buttons carry a short label under the summary; a numbered list is the summary itself.
         if ctx.caps.buttons:
@@ -260,7 +260,11 @@ async def detail_screen(
     mine = [r for r in rows if r.indicator_id == indicator_id]
     if mine:
         lines += indicator_lines(
-            t, mine, village_id=view.village_id, village_name=view.village_name
+            t,
+            mine,
+            village_id=view.village_id,
+            village_name=view.village_name,
+            kind=ctx.member.commune_kind,
         )
     elif counts and indicator_id is None:
         lines += count_lines(t, counts[0])

@@ -125,11 +125,11 @@ async def test_area_without_its_own_target_sees_the_commune_figure_labelled(
     lines = lan.text.split("\n")
     assert lines[:3] == [
         "📊 TIẾN ĐỘ THÔN 1 — 30/08/2024",
-        "⚡ Thanh toán tiền điện không dùng tiền mặt — toàn xã (Thôn 1 chưa có mục tiêu riêng)",
+        "⚡ Thanh toán tiền điện không dùng tiền mặt — cả xã (Thôn 1 chưa có mục tiêu riêng)",
         "Đạt 532/1.857 mã KH (28,6%) · mục tiêu 70% = 1.300 trước 30/11/2024",
     ]
     await lan.say("/tiendo ngay 30/09/2024")
-    assert "1. ⚡ Điện (toàn xã): 29,1% / 70% · chậm ⚠️" in lan.text
+    assert "1. ⚡ Điện (cả xã): 29,1% / 70% · chậm ⚠️" in lan.text
 
 
 async def test_the_console_asks_progress_as_of_a_day_too(sessionmaker, chat, clock, pipeline):
@@ -152,3 +152,28 @@ async def test_the_console_asks_progress_as_of_a_day_too(sessionmaker, chat, clo
         "Đạt 532/1.857 mã KH (28,6%) · mục tiêu 70% = 1.300 trước 30/11/2024",
         "Còn thiếu 768 trong 92 ngày → cần 8,35/ngày",
     ]
+
+
+async def test_plan_indicators_without_target_show_even_at_zero(sessionmaker, chat, clock):
+    from models import CommuneIndicator
+
+    qt = await quang_truong(sessionmaker)
+    async with sessionmaker() as session, session.begin():
+        from models.catalogue import ensure_catalogue
+
+        codes = await ensure_catalogue(session)
+        for n, code in enumerate(["DIEN", "NUOC", "CKS"]):
+            session.add(CommuneIndicator(commune_id=qt.id, indicator_id=codes[code], sort=n))
+    chi = await member_chat(
+        sessionmaker, chat, clock, qt.id, role="official", user="o1", name="Lê Thị Chi"
+    )
+    await chi.say("/tiendo")
+    lines = chi.text.split("\n")
+    assert "💧 Nước: đã ghi nhận 1 hộ · chưa đặt mục tiêu" in lines
+    assert "✍ Chữ ký số: đã ghi nhận 0 người · chưa đặt mục tiêu" in lines
+    # Only the plan's indicators: nothing of the national catalogue it does not name.
+    assert not any("VNeID" in line for line in lines)
+    await chi.say("/baocao thang 11/2026")
+    ws = load_workbook(chi.replies[0].document.path)["Tổng hợp"]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=4, values_only=True)}
+    assert (rows["Chữ ký số"][4], rows["Chữ ký số"][8]) == (0, "Chưa đặt mục tiêu")
