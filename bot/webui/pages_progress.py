@@ -7,7 +7,7 @@ counts conversions up to the end of that day and measures pace and days left fro
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from aiohttp import web
 
@@ -16,7 +16,7 @@ from bot.webui.core import Page, page
 from handlers.digests.progress import UNIT_WORDS, goal_text, percent_text
 from locales import N_, Translator
 from models.member import Role
-from models.progress import ProgressRow, daily_counts, progress, untargeted
+from models.progress import PACE_DAYS, ProgressRow, daily_counts, progress, untargeted
 
 
 def routes(router: web.UrlDispatcher) -> None:
@@ -52,13 +52,25 @@ class Line:
 
 
 TRENDS = {
-    "up": N_("faster than the week before"),
-    "down": N_("slower than the week before"),
-    "flat": N_("same as the week before"),
+    "up": N_("faster than before this week"),
+    "down": N_("slower than before this week"),
+    "flat": N_("as fast as before this week"),
 }
 
 
-def describe(t: Translator, row: ProgressRow, before: ProgressRow | None) -> Line:
+def trend_of(row: ProgressRow, as_of: date) -> str:
+    """The last 7 days' pace against the daily average from the baseline date until then,
+    from the same row: no second count."""
+    earlier_days = (as_of - row.baseline_date).days + 1 - PACE_DAYS
+    if earlier_days <= 0:
+        return "flat"
+    earlier = (row.achieved - row.last7) / earlier_days
+    if abs(row.pace - earlier) < 0.05 * max(row.pace, earlier, 0.01):
+        return "flat"
+    return "up" if row.pace > earlier else "down"
+
+
+def describe(t: Translator, row: ProgressRow, as_of: date) -> Line:
     if row.reached:
         projection, late = t._("Target reached"), False
     elif row.overdue:
@@ -71,8 +83,7 @@ def describe(t: Translator, row: ProgressRow, before: ProgressRow | None) -> Lin
         late = True
     else:
         projection, late = f"{t.date(row.projected)} · {t._('on time')}", False
-    prev = before.last7 if before else 0
-    trend = "up" if row.last7 > prev else "down" if row.last7 < prev else "flat"
+    trend = trend_of(row, as_of)
     return Line(
         row=row,
         name=row.village_name or row.name(t.lang),
@@ -110,7 +121,6 @@ async def progress_page(p: Page) -> web.Response:
     today = p.ui.today()
     as_of = parse_day(q.get("ngay", ""), today)
     rows = await rows_as_of(p, as_of)
-    before = {(r.indicator_id, r.village_id): r for r in await rows_as_of(p, as_of - timedelta(7))}
     own = None if p.viewer.at_least(Role.OFFICIAL) else p.viewer.village_id
     if own is not None:
         rows = [r for r in rows if r.village_id in (None, own)]
@@ -119,7 +129,7 @@ async def progress_page(p: Page) -> web.Response:
     code = code if code in codes else (codes[0] if codes else "")
     # Only what is shown is formatted: 11 cards and one indicator's areas, not 11 × 34 rows.
     shown = [r for r in rows if r.village_id is None or r.code == code]
-    lines = [describe(t, r, before.get((r.indicator_id, r.village_id))) for r in shown]
+    lines = [describe(t, r, as_of) for r in shown]
     cards = [line for line in lines if line.row.village_id is None]
     areas = [line for line in lines if line.row.village_id is not None]
     chosen = next((c for c in cards if c.row.code == code), None)
