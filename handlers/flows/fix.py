@@ -44,7 +44,7 @@ def _may_change(ctx: Context, entry: correction.EntryRow, village_id: int | None
 
 
 async def _names(ctx: Context) -> dict[str, IndicatorRow]:
-    return {i.code: i for i in await indicators(ctx.session)}
+    return {i.code: i for i in await indicators(ctx.session, ctx.member.commune_id)}
 
 
 def _entry_label(

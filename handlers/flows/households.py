@@ -140,7 +140,7 @@ async def _export(ctx: Context, household_id: int) -> Result:
         commune_id=member.commune_id,
         at=ctx.now,
     )
-    inds = {i.code: i for i in await indicators(ctx.session)}
+    inds = {i.code: i for i in await indicators(ctx.session, ctx.member.commune_id)}
     return done(Reply(_summary(ctx, found, inds)))
 
 
