@@ -21,7 +21,7 @@ from models.keys import fold
 LIST_MAX = 8
 # Matches shown after a search.
 SHORT_LIST = 5
-# rapidfuzz's partial ratio (0–100) under which a name is not offered for a typo.
+# rapidfuzz's ratio (0–100) under which a name is not offered for a typo.
 FUZZY_CUTOFF = 75
 COMMUNE = "commune"
 AGAIN = "again"
@@ -65,6 +65,17 @@ async def question(ctx: Context, text: str, *, commune: bool) -> Reply:
     return Reply(text + "\n" + ask, tuple(head))
 
 
+KIND_WORDS = ("to dan pho", "khu pho", "tuyen pho", "thon", "ban", "cho", "xom", "ap", "to")
+
+
+def _core(name: str) -> str:
+    """The name without its leading kind word: "thon na leng" → "na leng"."""
+    for word in KIND_WORDS:
+        if name.startswith(word + " "):
+            return name[len(word) + 1 :]
+    return name
+
+
 def matches(areas: list[tuple[int, str]], typed: str) -> list[tuple[int, str]]:
     """Areas whose name contains the typed words (no diacritics needed), else the closest."""
     key = fold(typed)
@@ -73,10 +84,12 @@ def matches(areas: list[tuple[int, str]], typed: str) -> list[tuple[int, str]]:
     contains = [(v, n) for v, n in areas if key in fold(n)]
     if contains:
         return contains
+    # A typo is forgiven in the name, not in the kind word or the number: "thon 9" must not
+    # offer every "Thôn n".
     found = process.extract(
-        key,
-        {v: fold(n) for v, n in areas},
-        scorer=fuzz.partial_ratio,
+        _core(key),
+        {v: _core(fold(n)) for v, n in areas},
+        scorer=fuzz.ratio,
         limit=SHORT_LIST,
         score_cutoff=FUZZY_CUTOFF,
     )
