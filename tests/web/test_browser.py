@@ -118,6 +118,17 @@ async def test_official_in_a_real_browser(sqlite_engine, clock, tmp_path):
             await page.set_viewport_size({"width": 390, "height": 844})
             await page.screenshot(path=str(shots / "web-progress-phone.png"), full_page=True)
             await page.set_viewport_size({"width": 1280, "height": 900})
+            # Printed on A4 for a meeting: no navigation, and the cards, chart and 4 areas on
+            # one sheet.
+            await page.emulate_media(media="print")
+            assert not await page.locator("header.top nav").is_visible()
+            pdf = await page.pdf(format="A4", print_background=False)
+            pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+            assert pages == 1, pages
+            await page.set_viewport_size({"width": 794, "height": 1123})
+            await page.screenshot(path=str(shots / "web-progress-print.png"), full_page=True)
+            await page.emulate_media(media="screen")
+            await page.set_viewport_size({"width": 1280, "height": 900})
 
             await page.click("text=Mục tiêu")
             await page.locator('#targets tr[data-code="DIEN"][data-area=""] a').click()
