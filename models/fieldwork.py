@@ -81,6 +81,21 @@ async def household_totals(
     return {code: Total(int(n), int(seq)) for code, n, seq in await session.execute(stmt)}
 
 
+async def others_total(session: AsyncSession, *, visit_id: int, code: str) -> int:
+    """People (or subscribers) of the visit's household for a code, not counting this visit's."""
+    household_id = select(Visit.household_id).where(Visit.id == visit_id).scalar_subquery()
+    stmt = (
+        select(func.coalesce(func.sum(Conversion.people), 0))
+        .join(Indicator, Indicator.id == Conversion.indicator_id)
+        .where(
+            Conversion.household_id == household_id,
+            Indicator.code == code,
+            Conversion.visit_id.is_distinct_from(visit_id),
+        )
+    )
+    return int(await session.scalar(stmt) or 0)
+
+
 async def is_business(session: AsyncSession, *, household_id: int) -> bool:
     return bool(
         await session.scalar(select(Household.is_business).where(Household.id == household_id))

@@ -14,6 +14,7 @@ time. Every change goes to the audit trail; progress and ranks read live rows, s
 
 from __future__ import annotations
 
+from handlers import units
 from handlers.context import Context
 from handlers.fieldlog import (
     MAX_NOTE,
@@ -23,13 +24,14 @@ from handlers.fieldlog import (
     has_words,
     inline,
     is_skip,
-    parse_people,
+    label,
 )
 from handlers.messages import Choice, Reply, Result, State, done, keep
+from handlers.numbers import parse_int
 from handlers.registry import command, step
 from locales import N_
 from models import correction
-from models.fieldwork import IndicatorRow, indicators
+from models.fieldwork import IndicatorRow, indicators, others_total
 from models.member import Role
 from models.visit import Outcome
 
@@ -150,8 +152,14 @@ async def on_conversion(ctx: Context) -> Result:
     if picked is None:
         return keep(Reply(ctx._("Please pick one of the conversions."), tuple(ctx.state.choices)))
     if data.get("then") == "people":
-        data["code"] = picked
-        text = ctx._("How many people? (1–30)")
+        ind = (await _names(ctx)).get(picked)
+        if ind is None or not units.counted(ind):
+            text = ctx._("That conversion counts one household; there is no number to change.")
+            return keep(Reply(text, tuple(ctx.state.choices)))
+        # The household's total stays within the unit's cap, other visits' people included.
+        others = await others_total(ctx.session, visit_id=data["visit"], code=picked)
+        data.update(code=picked, unit=ind.unit, max=max(1, units.cap(ind) - others))
+        text = ctx._(units.FIRST[ind.unit], indicator=label(ctx, ind), low=1, max=data["max"])
         return Result([Reply(text)], State(FLOW, "people", data))
     await correction.remove_conversion(
         ctx.session, visit_id=ctx.state.data["visit"], code=picked, **_who(ctx)
@@ -161,12 +169,12 @@ async def on_conversion(ctx: Context) -> Result:
 
 @step(FLOW, "people")
 async def on_people(ctx: Context) -> Result:
-    people = parse_people(ctx.text)
-    if people is None:
-        return keep(
-            Reply(ctx._("The number of people must be from 1 to 30. Please type it again."))
-        )
     data = ctx.state.data
+    people = parse_int(ctx.text, lo=1, hi=data["max"])
+    if people is None:
+        refusal = units.OUT_OF_RANGE[data["unit"]]
+        text = ctx._(refusal, low=1, max=data["max"])
+        return keep(Reply(text))
     await correction.set_people(
         ctx.session, visit_id=data["visit"], code=data["code"], people=people, **_who(ctx)
     )

@@ -207,3 +207,38 @@ async def test_known_business_is_not_asked_again_on_telegram(joined, sessionmake
     assert "kinh doanh không" not in lan.text and "Lưu" in lan.text
     await lan.press("Lưu")
     assert [c[0] for c in await conversions(sessionmaker)] == ["QR", "QR"]
+
+
+async def test_correcting_an_addition_keeps_the_household_within_the_cap(joined, sessionmaker):
+    lan = await joined("lan")
+    await lan.say(f"{HAI} tktt 25")
+    await lan.say("1")
+    await lan.say(f"{HAI} tktt")
+    await lan.say("3")
+    await lan.say("1")
+    # /sua on the later visit: 25 are counted by the first, so this one may hold 1–5.
+    await lan.say("/sua")
+    await lan.say("1")  # the newest entry
+    await lan.say("3")  # change the number
+    await lan.say("1")  # the TKTT conversion
+    assert "mấy người trong hộ? (1–5)" in lan.text
+    await lan.say("6")
+    assert "Số người phải từ 1 đến 5 (một hộ)" in lan.text
+    await lan.say("5")
+    assert [p for p, _, _ in await _rows(sessionmaker, "TKTT")] == [25, 5]
+
+
+async def test_a_new_household_can_be_marked_a_business_at_its_first_visit(
+    joined, sessionmaker
+):
+    lan = await joined("lan")
+    await lan.say("0919876543 qr")
+    assert "Hộ này mới" in lan.text or "hộ mới" in lan.text.lower()
+    await lan.say("Quán Cô Ba")
+    await lan.say("so 5 xom 2")
+    assert "QR tính theo hộ kinh doanh" in lan.text
+    await lan.say("1")
+    await lan.say("1")
+    shop = await household(sessionmaker, phone="0919876543")
+    assert shop.is_business and shop.head_name == "Quán Cô Ba"
+    assert [c[0] for c in await conversions(sessionmaker)] == ["QR"]
