@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Awaitable, Callable
@@ -28,6 +29,17 @@ class CliError(Exception):
 
 
 def main(argv: list[str] | None = None) -> None:
+    try:
+        _main(argv)
+    except BrokenPipeError:
+        # `cdsbot village list | head`: the reader left. Python would print a traceback when it
+        # flushes stdout at exit; point stdout at /dev/null and leave quietly, like `cat` does.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(141) from None
+
+
+def _main(argv: list[str] | None) -> None:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -11,17 +12,23 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.cli import CliError, find_commune, find_village
+from bot.work_progress import WorkProgress
+from locales import N_, translator
 from models.audit import audit
 from models.commune import Village
 from models.importer import (
     ImportReport,
+    TableError,
     apply_households,
     parse_households,
     read_table,
 )
 from models.indicator import Indicator, Unit
 from models.keys import fold
+from models.target_table import TargetRow, parse_targets
 from models.targets import TargetIn, find_indicator, set_target
+
+IMPORT_BATCH = 500
 
 
 def register(sub) -> None:
@@ -81,20 +88,34 @@ async def _villages(session, commune_id: int) -> dict[str, int]:
     return dict(rows.all())
 
 
+def _table(path: Path) -> list[list[str]]:
+    try:
+        return read_table(path)
+    except TableError as exc:
+        raise CliError(str(exc)) from None
+
+
 async def cmd_import_households(app: App, args: argparse.Namespace) -> int:
-    if not args.file.exists():
-        raise CliError(f"no such file: {args.file}")
-    items, skipped = parse_households(read_table(args.file), default_village=args.village)
+    table = _table(args.file)
+    try:
+        items, skipped = parse_households(table, default_village=args.village)
+    except TableError as exc:
+        raise CliError(str(exc)) from None
+    t = translator(app.settings.default_locale)
     async with app.sessionmaker() as session, session.begin():
         commune = await find_commune(session, args.commune)
         report = ImportReport(skipped=skipped)
-        await apply_households(
-            session,
-            commune_id=commune.id,
-            items=items,
-            villages=await _villages(session, commune.id),
-            report=report,
-        )
+        villages = await _villages(session, commune.id)
+        # Progress on stderr: stdout stays the report (scripts read it).
+        with WorkProgress(
+            t, N_("Importing households"), total=len(items), stream=sys.stderr
+        ) as work:
+            for start in range(0, len(items), IMPORT_BATCH):
+                batch = items[start : start + IMPORT_BATCH]
+                await apply_households(
+                    session, commune_id=commune.id, items=batch, villages=villages, report=report
+                )
+                work.advance(len(batch))
         audit(
             session,
             action="import",
@@ -116,36 +137,36 @@ def print_report(report: ImportReport) -> str:
 
 
 async def cmd_import_targets(app: App, args: argparse.Namespace) -> int:
-    table = read_table(args.file)
-    header = [fold(h).replace(" ", "_") for h in table[0]] if table else []
+    try:
+        rows = parse_targets(_table(args.file))
+    except ValueError as exc:  # TableError included: one line, before anything is written
+        raise CliError(str(exc)) from None
     async with app.sessionmaker() as session, session.begin():
         commune = await find_commune(session, args.commune)
-        for number, cells in enumerate(table[1:], 2):
-            row = dict(zip(header, cells, strict=False))
+        for row in rows:
             try:
                 target = await _target_row(session, commune.id, row)
                 await set_target(session, commune_id=commune.id, target=target)
-            except (ValueError, KeyError, CliError) as exc:
-                raise CliError(f"row {number}: {exc}") from None
-    print(f"{len(table) - 1} targets set.")
+            except (ValueError, CliError) as exc:
+                raise CliError(f"row {row.row}: {exc}") from None
+    print(f"{len(rows)} targets set.")
     return 0
 
 
-async def _target_row(session, commune_id: int, row: dict[str, str]) -> TargetIn:
-    indicator = await find_indicator(session, text=row["indicator"])
+async def _target_row(session, commune_id: int, row: TargetRow) -> TargetIn:
+    indicator = await find_indicator(session, text=row.indicator)
     if indicator is None:
-        raise ValueError(f"unknown indicator {row['indicator']!r}")
-    village = row.get("village") or ""
-    village_id = (await find_village(session, commune_id, village)).id if village else None
+        raise ValueError(f"unknown indicator {row.indicator!r} (see `cdsbot indicator list`)")
+    village = (await find_village(session, commune_id, row.village)) if row.village else None
     return TargetIn(
         indicator_id=indicator.id,
-        village_id=village_id,
-        population=int(row["population"]),
-        baseline=int(row.get("baseline") or 0),
-        baseline_date=date.fromisoformat(row["baseline_date"]),
-        deadline=date.fromisoformat(row["deadline"]),
-        percent=float(row["percent"]) if row.get("percent") else None,
-        count=int(row["count"]) if row.get("count") else None,
+        village_id=village.id if village else None,
+        population=row.population,
+        baseline=row.baseline,
+        baseline_date=row.baseline_date,
+        deadline=row.deadline,
+        percent=row.percent,
+        count=row.count,
     )
 
 

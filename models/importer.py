@@ -8,15 +8,17 @@ number; re-importing the same file therefore adds and updates nothing.
 
 from __future__ import annotations
 
-import csv
+import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.household import Household
 from models.keys import fold, head_name, normalize_customer_code, normalize_phone
+from models.sheets import TableError, read_table
+
+__all__ = ["TableError", "read_table"]  # re-exported: the CLI reads tables through here
 
 COLUMNS = {
     "customer_code": ("ma khach hang", "ma kh", "customer code", "code", "ma"),
@@ -24,9 +26,19 @@ COLUMNS = {
     "house_number": ("so nha", "dia chi", "house number", "address"),
     "hamlet": ("to", "xom", "to/xom", "hamlet group", "hamlet", "to dan cu"),
     "phone": ("so dien thoai", "dien thoai", "sdt", "phone"),
-    "village": ("thon", "village", "thon/ban", "ban"),
-}
-FIELDS = ("head_name", "house_number", "hamlet", "phone", "customer_code")
+    "village": (
+        "thon", "village", "thon/ban", "thon ban", "ban", "dia ban", "khu pho", "to dan pho",
+    ),
+    "is_business": (
+        "kinh doanh", "co so kinh doanh", "ho kinh doanh", "loai", "loai ho", "business",
+        "is business",
+    ),
+}  # fmt: skip
+FIELDS = ("head_name", "house_number", "hamlet", "phone", "customer_code", "is_business")
+# A business column marks the row when it says so; anything else (or empty) leaves it a home.
+YES = frozenset(
+    {"x", "1", "co", "yes", "true", "kinh doanh", "ho kinh doanh", "co so kinh doanh", "co so"}
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,8 @@ class HouseholdIn:
     hamlet: str | None
     phone: str | None
     customer_code: str | None
+    # None when the file has no business column: an import never unmarks a business.
+    is_business: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -54,29 +68,30 @@ class ImportReport:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-def read_table(path: Path) -> list[list[str]]:
-    """All cells as text, header first; .xlsx through openpyxl, anything else as CSV."""
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        from openpyxl import load_workbook
-
-        ws = load_workbook(path, read_only=True, data_only=True).active
-        return [
-            ["" if v is None else str(v).strip() for v in row]
-            for row in ws.iter_rows(values_only=True)
-        ]
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [[cell.strip() for cell in row] for row in csv.reader(fh)]
+def header_key(title: str) -> str:
+    """ "Mã_khách_hàng", "HỌ TÊN (chủ hộ)", "so-dien-thoai" → "ma khach hang", … ."""
+    return fold(re.sub(r"[_\-.:()*#]+", " ", title))
 
 
-def map_header(header: list[str]) -> dict[str, int]:
-    """Column index per field, from Vietnamese or English headers, with or without accents."""
+def map_header(header: list[str], columns: dict[str, tuple[str, ...]] = COLUMNS) -> dict[str, int]:
+    """Column index per field, from Vietnamese or English headers in any order, with or without
+    accents, underscores or punctuation."""
     found: dict[str, int] = {}
     for index, title in enumerate(header):
-        key = fold(title)
-        for name, aliases in COLUMNS.items():
+        key = header_key(title)
+        for name, aliases in columns.items():
             if key in aliases and name not in found:
                 found[name] = index
     return found
+
+
+def require(header: list[str], columns: dict[str, int], needed: dict[str, str]) -> None:
+    """Refuse before any row when a needed column is missing, naming the headers seen."""
+    missing = [what for name, what in needed.items() if name not in columns]
+    if missing:
+        # Headers only (never a row), each cut short so a stray binary file prints one line.
+        seen = ", ".join(repr(h[:40]) for h in header[:30] if h.strip()) or "none"
+        raise TableError(f"no {' or '.join(missing)} column; headers seen: {seen}")
 
 
 def parse_households(
@@ -85,6 +100,10 @@ def parse_households(
     if not table:
         return [], []
     columns = map_header(table[0])
+    needed = {"head_name": "head-name (e.g. 'Họ tên chủ hộ')"}
+    if not default_village:
+        needed["village"] = "village (e.g. 'Thôn'; or pass --village)"
+    require(table[0], columns, needed)
     good: list[HouseholdIn] = []
     skipped: list[Skipped] = []
     codes: dict[str, int] = {}
@@ -127,9 +146,11 @@ def _validate(number, cell, default_village, codes) -> tuple[HouseholdIn | None,
             return None, f"bad customer code {cell('customer_code')!r}"
         if code in codes:
             return None, f"duplicate customer code {code} (same as row {codes[code]})"
+    business = fold(cell("is_business")) in YES if cell("is_business") else None
     item = HouseholdIn(
-        number, village, name, cell("house_number") or None, cell("hamlet") or None, phone, code
-    )
+        number, village, name, cell("house_number") or None, cell("hamlet") or None, phone, code,
+        business,
+    )  # fmt: skip
     return item, ""
 
 
@@ -158,6 +179,7 @@ async def apply_households(
         home = by_code.get(item.customer_code) if item.customer_code else by_name.get(key)
         values = {f: getattr(item, f) for f in FIELDS}
         if home is None:
+            values["is_business"] = bool(values["is_business"])
             home = Household(
                 commune_id=commune_id, village_id=village_id, name_key=key[1], **values
             )

@@ -36,14 +36,19 @@ def fold_digits(text: str) -> str:
 
 
 def normalize_phone(raw: str) -> str | None:
-    """Any Vietnamese mobile format (09…, +849…, 849…, with spaces or dots) → 0XXXXXXXXX."""
+    """Any Vietnamese mobile format → 0XXXXXXXXX: 09…, +849…, 849…, 00849…, with spaces or
+    dots, and the 9 digits a spreadsheet keeps of a number typed as a number (912000111)."""
     digits = re.sub(r"[\s.\-()]", "", fold_digits(raw))
     if digits.startswith("+"):
         digits = digits[1:]
     if not (digits.isascii() and digits.isdigit()):
         return None
+    if digits.startswith("0084") and len(digits) == 13:
+        digits = digits[2:]
     if digits.startswith("84") and len(digits) == 11:
         digits = "0" + digits[2:]
+    if len(digits) == 9 and digits[0] in "35789":
+        digits = "0" + digits
     if len(digits) == 10 and digits.startswith("0") and digits[1] in "35789":
         return digits
     return None

@@ -27,7 +27,8 @@ class TargetIn:
 async def find_indicator(session: AsyncSession, *, text: str) -> Indicator | None:
     key = fold(text)
     for row in (await session.execute(select(Indicator))).scalars():
-        if key in {fold(row.code), fold(row.short_vi), fold(row.short_en)}:
+        names = (row.code, row.short_vi, row.short_en, row.name_vi, row.name_en)
+        if key in {fold(name) for name in names}:
             return row
     return None
 
