@@ -30,6 +30,7 @@ from locales import N_
 from models.audit import audit
 from models.member import Role
 from models.membership import create_invite, show_code
+from models.roster import may_manage
 
 FLOW = "invite"
 DEFAULT_USES = 10  # a village team is about 5–15 people
@@ -113,9 +114,11 @@ async def on_days(ctx: Context) -> Result:
     data = ctx.state.data
     member = ctx.member
     role = Role(data["role"])
-    # A leader's code is checked again here: the state could only hold their own area.
-    if not member.at_least(Role.OFFICIAL) and (
-        role != Role.VOLUNTEER or data["village"] != member.village_id
+    # Checked again at the moment of the change: the roster's one rule for granting a role,
+    # and a leader only ever for volunteers of their own area.
+    own_volunteers = role == Role.VOLUNTEER and data["village"] == member.village_id
+    if not may_manage(member.role, role) or (
+        not member.at_least(Role.OFFICIAL) and not own_volunteers
     ):
         return done(Reply(ctx._("This command is not available for your role.")))
     code = await create_invite(
