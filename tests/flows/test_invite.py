@@ -162,3 +162,20 @@ async def test_many_areas_are_searched_by_name_not_listed(joined, demo, sessionm
     assert "Mã thành viên Tổ CNS, Khu phố Tây 17." in chi.text
     async with sessionmaker() as session:
         assert (await session.get(Commune, demo.commune_id)).name == "Quảng Trường"
+
+
+async def test_role_is_checked_again_when_the_code_is_made(joined, sessionmaker):
+    chi = await joined("chi", "official", "Lê Thị Chi")
+    await chi.say("/moi")
+    await chi.say("3")  # an official's code
+    await chi.say("1")
+    before = len(await invites(sessionmaker))
+    # Meanwhile an admin makes her a team leader: a leader may not grant the official role.
+    async with sessionmaker() as session, session.begin():
+        member = (
+            await session.execute(select(Member).where(Member.name == "Lê Thị Chi"))
+        ).scalar_one()
+        member.role = "leader"
+    await chi.say("1")
+    assert "Lệnh này không dành cho vai trò của anh/chị." in chi.text
+    assert len(await invites(sessionmaker)) == before
