@@ -30,6 +30,8 @@ END_MONTHS = {
     "year": (12,),
 }
 DEFAULT_DUE_DAY = 15
+# The report reminder goes this many days before the earliest due day (the 10th for the 15th).
+REMIND_DAYS_BEFORE = 5
 
 
 @dataclass(frozen=True)
@@ -173,3 +175,10 @@ def _due_day(value: Any) -> int:
     except (TypeError, ValueError):
         return DEFAULT_DUE_DAY
     return day if 1 <= day <= 31 else DEFAULT_DUE_DAY
+
+
+def reminder_day(settings: dict[str, Any] | None) -> int:
+    """The day of the month the report reminder runs by default: a few days before the earliest
+    due day of the rhythm, so it always falls before the date it names."""
+    first_due = min(rule.due_day for rule in rhythm(settings).rules)
+    return max(1, min(first_due, 28) - REMIND_DAYS_BEFORE)

@@ -16,6 +16,7 @@ from models.conversation import Conversation
 from models.conversion import Conversion
 from models.indicator import Indicator
 from models.member import ChannelAccount, Member, Role
+from models.reporting import reminder_day
 
 # Each job's default rule; a commune overrides "time", "days" or "off" in settings["schedule"].
 JOB_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -101,11 +102,15 @@ def rule_error(merged: dict[str, Any]) -> str | None:
 
 
 def rule_for(job: str, settings: dict[str, Any]) -> JobRule:
-    merged = {**JOB_DEFAULTS[job], **((settings.get("schedule") or {}).get(job) or {})}
+    defaults = dict(JOB_DEFAULTS[job])
+    if job == "report-reminder":
+        # Days before the rhythm's earliest due day, unless the commune set its own day.
+        defaults["day"] = reminder_day(settings)
+    merged = {**defaults, **((settings.get("schedule") or {}).get(job) or {})}
     error = rule_error(merged)
     if error is not None:
         # Shown by `jobs list` and skipped by the scheduler; the defaults keep it printable.
-        merged = {**JOB_DEFAULTS[job], "off": merged.get("off")}
+        merged = {**defaults, "off": merged.get("off")}
     hour, minute = parse_time(merged["time"])
     days, day = str(merged["days"]).strip().lower(), merged.get("day")
     return JobRule(job, hour, minute, days, day, bool(merged.get("off")), error)

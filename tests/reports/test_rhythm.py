@@ -208,3 +208,16 @@ async def test_reminder_goes_only_for_named_periods_before_their_due_day(
     ]
     # After the due day (a rule moved to the 20th): nothing, never a date already passed.
     assert await remind(2024, 5, 20) == []
+
+
+def test_the_reminder_runs_before_the_earliest_due_day_unless_set():
+    from models.schedule import rule_for
+
+    assert rule_for("report-reminder", NGOC_TRAO).day == 10
+    early = {"report": {"periods": [{"kind": "month", "months": [], "due_day": 8}]}}
+    assert rule_for("report-reminder", early).day == 3
+    assert rhythm(early).due_now(date(2026, 5, 3)) == [
+        (Period("month", 4, 2026), date(2026, 5, 8))
+    ]
+    own = {**early, "schedule": {"report-reminder": {"day": 6}}}
+    assert rule_for("report-reminder", own).day == 6
