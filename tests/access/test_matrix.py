@@ -43,6 +43,8 @@ MATRIX: dict[str, tuple[str, str, str, str]] = {
     "hodan": (JOIN, ROLE, ROLE, "Hộ nào?"),
     "nhatky": (JOIN, ROLE, ROLE, "nhật ký"),
     "moi": (JOIN, ROLE, "Mã thành viên Tổ CNS, Thôn 1", "Tạo mã mời cho vai trò nào"),
+    # Everyone who has joined gets a sign-in link; the page shows what the role may see.
+    "web": (JOIN, "Đường dẫn đăng nhập", "Đường dẫn đăng nhập", "Đường dẫn đăng nhập"),
 }
 
 # In a group only group commands run; the rest are refused before any role check.
@@ -105,7 +107,7 @@ PROBES = [
     ("/xoathanhvien", "Nguyen Thi Lan"), ("/xoathanhvien Tran Van Hai",), ("/baocao",),
     ("/muctieu",), ("/caidat",), ("/nhatky",), ("/hodan", "0910000001"),
     ("/hodan", "PA12010000002"), ("/hodan", "Le Van Mot"), ("/ngonngu", "1"), ("/lienket",),
-    ("/tatnhac",), ("/batnhac",), ("/lienketnhom",), ("/moi", "1", "1", "1"),
+    ("/tatnhac",), ("/batnhac",), ("/lienketnhom",), ("/moi", "1", "1", "1"), ("/web",),
 ]  # fmt: skip
 
 
