@@ -28,7 +28,7 @@ MATRIX: dict[str, tuple[str, str, str, str]] = {
     "ghinhan": (JOIN, "Tìm hộ", "Tìm hộ", "dành cho thành viên Tổ CNS"),
     "cuatoi": (JOIN, "Kết quả của Nguyễn Thị Lan", "Kết quả của Trần Văn Hải", "Phạm Văn Xã"),
     "tiendo": (JOIN, "TIẾN ĐỘ THÔN 1", "TIẾN ĐỘ THÔN 1", "TIẾN ĐỘ XÃ QUẢNG TRƯỜNG"),
-    "bangxephang": (JOIN, "Thôn 1 — tuần này", "Thôn 1 — tuần này", "Các thôn"),
+    "bangxephang": (JOIN, "Thôn 1 — tuần này", "Thôn 1 — tuần này", "Các địa bàn"),
     "henlai": (JOIN, "Không có hộ nào", "Không có hộ nào", "Không có hộ nào"),
     "sua": (JOIN, "chưa có lượt ghi", "chưa có lượt ghi", "chưa có lượt ghi"),
     "tatnhac": (JOIN, "Đã tắt nhắc nhở", "Đã tắt nhắc nhở", "Đã tắt nhắc nhở"),
@@ -50,7 +50,7 @@ MATRIX: dict[str, tuple[str, str, str, str]] = {
 # In a group only group commands run; the rest are refused before any role check.
 GROUP: dict[str, tuple[str, str, str, str]] = {
     "trogiup": ("Gửi /start", "/bangxephang", "/bangxephang", "/bangxephang"),
-    "bangxephang": (JOIN, "Thôn 1 — tuần này", "Thôn 1 — tuần này", "Các thôn"),
+    "bangxephang": (JOIN, "Thôn 1 — tuần này", "Thôn 1 — tuần này", "Các địa bàn"),
     "lienketnhom": (JOIN, ROLE, "đã được liên kết với Thôn 1", "Chỉ tổ trưởng của thôn"),
 }
 
