@@ -42,7 +42,6 @@ MATRIX: dict[str, tuple[str, str, str, str]] = {
     "caidat": (JOIN, ROLE, ROLE, "Lịch gửi tin của Quảng Trường"),
     "hodan": (JOIN, ROLE, ROLE, "Hộ nào?"),
     "nhatky": (JOIN, ROLE, ROLE, "nhật ký"),
-    "web": (JOIN, "Đường dẫn đăng nhập", "Đường dẫn đăng nhập", "Đường dẫn đăng nhập"),
     "moi": (JOIN, ROLE, "Mã thành viên Tổ CNS, Thôn 1", "Tạo mã mời cho vai trò nào"),
     # Everyone who has joined gets a sign-in link; the page shows what the role may see.
     "web": (JOIN, "Đường dẫn đăng nhập", "Đường dẫn đăng nhập", "Đường dẫn đăng nhập"),
