@@ -35,10 +35,12 @@ class Readiness:
     # Objects with `name` and a `ready` property: the running channels.
     channels: Sequence = ()
     timeout: float = DB_TIMEOUT
+    # Set at shutdown: webhooks are refused from then on (bot/web.py's gate).
+    stopping: bool = False
 
     async def failing(self) -> list[str]:
         """Names of the parts that are not ready; empty when all are."""
-        failing = []
+        failing = ["stopping"] if self.stopping else []
         try:
             async with asyncio.timeout(self.timeout), self.engine.connect() as conn:
                 current = await conn.scalar(text("SELECT version_num FROM alembic_version"))

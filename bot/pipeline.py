@@ -1,7 +1,9 @@
 """Incoming → dedupe → one session → handlers → state → commit → replies to send.
 
-Everything the user sent is committed before any reply goes out; a crash after the commit
-can lose a reply, never the data.
+Everything the user sent is committed before any reply goes out. A crash after the commit
+loses no data; with `reply_lease` the replies are committed with it too (an outbox row the
+caller sends itself, which the sender takes over if the caller dies). A message the database
+cannot take (an outage) goes to the local spool before the caller hears anything.
 """
 
 from __future__ import annotations
@@ -9,24 +11,36 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.metrics import turn_metrics
+from bot.spool import Spool, payload_of, saved_for_later
 from handlers.context import Capabilities, Context, MemberView
 from handlers.dispatch import handle
 from handlers.messages import Choice, Incoming, Reply, Result, State
+from handlers.payload import to_payload
 from locales import translator
+from models import outbox_queue
 from models.base import insert_ignore, utcnow
 from models.conversation import ConversationRow, load_conversation, save_conversation
-from models.inbound import Inbound
+from models.inbound import Inbound, claim_pending, keep_failed
 from models.membership import member_and_account, needs_touch, touch_account
 
 log = logging.getLogger(__name__)
+
+
+class NotKept(Exception):  # noqa: N818 - reads as what happened
+    """Neither the database nor the spool took the message: the platform must send it again."""
+
+
+def reply_key(incoming: Incoming) -> str:
+    """The outbox key of a turn's own replies (see `Pipeline.process(reply_lease=…)`)."""
+    return f"reply:{incoming.channel}:{incoming.key}"
 
 
 @dataclass
@@ -40,14 +54,20 @@ class Pipeline:
     web_base_url: str = "http://127.0.0.1:8080"
     # The Telegram bot's username once known (bot/run.py), for t.me invite links in /moi.
     telegram_username: str | None = None
+    spool: Spool | None = None
 
-    async def process(self, incoming: Incoming, caps: Capabilities) -> list[Reply]:
+    async def process(
+        self, incoming: Incoming, caps: Capabilities, *, reply_lease: timedelta | None = None
+    ) -> list[Reply]:
+        """The replies to send. With `reply_lease` they are also committed with the turn, as
+        an outbox row claimed for that long (`reply_key`): the caller sends them and settles
+        the row, or the sender sends them once the claim runs out."""
         incoming = _without_nul(incoming)
         metrics = turn_metrics(incoming.channel)
         metrics.received(_kind(incoming))
         started = time.perf_counter()
         try:
-            return await self._process(incoming, caps)
+            return await self._process(incoming, caps, reply_lease)
         except Exception as exc:  # the one guard: no traceback reaches a user
             metrics.failed.inc()
             # Only ids and the exception class: user text and names stay out of logs.
@@ -59,8 +79,10 @@ class Pipeline:
                 exc_info=log.isEnabledFor(logging.DEBUG),
                 extra={"channel": incoming.channel, "message_key": incoming.key},
             )
-            await self._keep_failed(incoming)
+            kept = await self._keep_failed(incoming)
             t = translator(self.default_locale)
+            if kept == "spool":
+                return [Reply(saved_for_later(t), lang=t.lang)]
             return [
                 Reply(
                     t._("Sorry, something went wrong. Please try again in a moment."),
@@ -70,7 +92,9 @@ class Pipeline:
         finally:
             metrics.seconds.observe(time.perf_counter() - started)
 
-    async def _process(self, incoming: Incoming, caps: Capabilities) -> list[Reply]:
+    async def _process(
+        self, incoming: Incoming, caps: Capabilities, reply_lease: timedelta | None
+    ) -> list[Reply]:
         async with self.sessionmaker() as session, session.begin():
             # The per-turn bookkeeping runs as prebuilt Core statements on the session's own
             # connection and transaction: the ORM's per-call overhead is most of a turn's CPU.
@@ -83,7 +107,7 @@ class Pipeline:
             }
             if not await insert_ignore(
                 conn, Inbound.__table__, received, conflict=["channel", "message_key"]
-            ):
+            ) and not await claim_pending(conn, channel=incoming.channel, key=incoming.key):
                 log.info("duplicate %s/%s ignored", incoming.channel, incoming.key)
                 turn_metrics(incoming.channel).duplicates.inc()
                 return []
@@ -140,28 +164,41 @@ class Pipeline:
             replies = _next_state(conv, result)
             if result.state is not None:
                 await save_conversation(conn, conv, self.clock())
-            return [replace(r, lang=ctx.t.lang) for r in replies]
+            replies = [replace(r, lang=ctx.t.lang) for r in replies]
+            if reply_lease is not None and replies:
+                now = self.clock()
+                await outbox_queue.enqueue(
+                    session, key=reply_key(incoming), channel=incoming.channel,
+                    bot=incoming.bot, chat_id=incoming.chat_id, payload=to_payload(replies),
+                    now=now, job="reply", claimed_until=now + reply_lease,
+                )  # fmt: skip
+            return replies
 
-    async def _keep_failed(self, incoming: Incoming) -> None:
-        """Store what the user sent so an operator can replay it; never raises."""
+    async def _keep_failed(self, incoming: Incoming) -> str:
+        """Store what the user sent so it can be replayed: "db" (an operator replays it),
+        "spool" (replayed when the database is back, under `cdsbot run`). Raises NotKept when
+        neither took it, so that the platform is not told the message arrived."""
         try:
             async with self.sessionmaker() as session, session.begin():
-                payload = asdict(incoming)
-                payload["sent_at"] = incoming.sent_at.isoformat()
-                await insert_ignore(
-                    session,
-                    Inbound.__table__,
-                    {
-                        "channel": incoming.channel,
-                        "message_key": incoming.key,
-                        "status": "failed",
-                        "payload": payload,
-                        "received_at": self.clock(),
-                    },
-                    conflict=["channel", "message_key"],
-                )
+                await keep_failed(
+                    session, channel=incoming.channel, key=incoming.key,
+                    payload=payload_of(incoming), now=self.clock(),
+                )  # fmt: skip
+            return "db"
         except Exception as exc:
-            log.error("could not keep failed message %s: %s", incoming.key, type(exc).__name__)
+            log.error("message %s/%s: database unreachable (%s)", incoming.channel,
+                      incoming.key, type(exc).__name__)  # fmt: skip
+        if self.spool is not None:
+            try:
+                await self.spool.keep(incoming)
+                return "spool"
+            except OSError as exc:
+                log.error("message %s/%s: spool failed (%s)", incoming.channel, incoming.key,
+                          type(exc).__name__)  # fmt: skip
+            log.error("message %s/%s NOT KEPT: the platform must send it again",
+                      incoming.channel, incoming.key)  # fmt: skip
+            raise NotKept(incoming.key)
+        return "lost"  # a one-off command (`cdsbot chat`): the person sees the apology
 
 
 def _kind(incoming: Incoming) -> str:

@@ -145,7 +145,10 @@ async def _run(
                 return "moved_on", False
     # The pipeline's sessions become savepoints of our transaction: its own rollback on a
     # handler error stays inside, and its commit is ours to make or undo.
-    inner = dataclasses.replace(pipeline, sessionmaker=_sessions(conn, "create_savepoint"))
+    # No spool: a replay that cannot reach the database leaves its row failed, and that is all.
+    inner = dataclasses.replace(
+        pipeline, sessionmaker=_sessions(conn, "create_savepoint"), spool=None
+    )
     replies = await inner.process(incoming, channel_caps(row.channel, public_links=public_links))
     async with _sessions(conn, "rollback_only")() as session:
         if not await settle_replayed(session, row=row):

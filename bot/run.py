@@ -8,6 +8,8 @@ import gc
 import logging
 import signal
 import sys
+from datetime import timedelta
+from pathlib import Path
 
 from bot.app import App
 from bot.background import start_background
@@ -18,7 +20,8 @@ from bot.cli import create_demo
 from bot.files import file_links
 from bot.health import Readiness
 from bot.metrics import MetricsEndpoint, refresh_database_gauges
-from bot.web import make_web_app, start_web
+from bot.spool import Spool
+from bot.web import GATE, make_web_app, start_web
 from bot.webui import mount_webui
 from bot.webui.demo import serve_demo, web_ui
 from models.base import utcnow
@@ -26,12 +29,16 @@ from models.membership import show_code
 
 log = logging.getLogger(__name__)
 CONSOLE_USER = "console-demo"
+# At shutdown, how long requests already received may take to finish (systemd waits 90 s).
+DRAIN_SECONDS = 30.0
 
 
 async def serve(app: App) -> int:
     settings = app.settings
     if not settings.telegram_bot_token and not settings.zalo_tokens:
         return await _console(app)
+    # A message the database cannot take waits in DATA_DIR/spool until it can (bot/spool.py).
+    app.pipeline.spool = Spool(Path(settings.data_dir) / "spool")
     channels = make_channels(app)
     readiness = Readiness(app.engine, channels)
     metrics = metrics_endpoint(app, channels)
@@ -56,11 +63,17 @@ async def serve(app: App) -> int:
     try:
         await _wait_for_signal()
     finally:
-        await background.stop()
+        # Stop taking updates before draining: a webhook now answers 503 (the platform sends
+        # again), and what was acknowledged finishes its turn before anything closes.
+        log.info("stopping: no new updates; finishing the ones received")
+        readiness.stopping = True
+        await web_app[GATE].close(DRAIN_SECONDS)
         for channel in channels:
             await channel.stop()
+        await background.stop()
         for runner in runners:
             await runner.cleanup()
+        log.info("stopped")
     return 0
 
 
@@ -113,6 +126,7 @@ def make_channels(app: App) -> list[Channel]:
                 webhook_secret=secret,
                 links=links,
                 quota=settings.zalo_monthly_quota,
+                reply_lease=timedelta(seconds=settings.reply_lease_seconds),
             )
         )
     return channels

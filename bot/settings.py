@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     zalo_monthly_quota: int = Field(default=3000, ge=1)
     # Pushes per second per Zalo bot (the platform publishes no figure; keep it modest).
     zalo_send_per_second: int = Field(default=10, ge=1, le=100)
+    # Seconds a Zalo turn's own replies stay reserved for the worker that sends them; after a
+    # crash the outbox sends them once this ran out.
+    reply_lease_seconds: int = Field(default=120, ge=2, le=3600)
     # /metrics: off unless "on"; with a token it is on and asks for `Authorization: Bearer …`.
     metrics: bool = False
     metrics_token: SecretStr | None = None

@@ -43,8 +43,11 @@ async def enqueue(
     member_id: int | None = None,
     commune_id: int | None = None,
     job: str = "",
+    claimed_until: datetime | None = None,
 ) -> bool:
-    """Queue one message; False when this key was queued before (a re-run queues nothing)."""
+    """Queue one message; False when this key was queued before (a re-run queues nothing).
+    With `claimed_until` the caller sends it itself: the row waits as "sending" and the sender
+    takes it over only if it is still not settled then (the caller died)."""
     values = dict(
         key=key[:200],
         channel=channel,
@@ -54,9 +57,9 @@ async def enqueue(
         commune_id=commune_id,
         job=job,
         payload=payload,
-        status=PENDING,
+        status=PENDING if claimed_until is None else SENDING,
         attempts=0,
-        next_attempt_at=now,
+        next_attempt_at=now if claimed_until is None else claimed_until,
         created_at=now,
     )
     return await insert_ignore(session, OutboxMessage.__table__, values, conflict=["key"])
@@ -214,3 +217,38 @@ async def count_waiting(session: AsyncSession) -> int:
     """Rows not settled yet (pending, or claimed and in flight)."""
     stmt = select(func.count()).where(OutboxMessage.status.in_((PENDING, SENDING)))
     return await session.scalar(stmt) or 0
+
+
+def _own_claim(key: str):
+    # The caller's claim is the only "sending" with no attempt counted: the sender's own
+    # claims count one, so a row it took over is never the caller's again.
+    return (
+        (OutboxMessage.key == key)
+        & (OutboxMessage.status == SENDING)
+        & (OutboxMessage.attempts == 0)
+    )
+
+
+async def renew_claim(
+    session: AsyncSession, *, key: str, now: datetime, until: datetime
+) -> bool | None:
+    """Extend a caller's own claim before it sends: True; False if the sender took the row
+    over (or it is settled); None if there is no such row (nothing was queued)."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(_own_claim(key), OutboxMessage.next_attempt_at > now)
+        .values(next_attempt_at=until)
+    )
+    if result.rowcount:
+        return True
+    found = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key))
+    return False if found is not None else None
+
+
+async def settle_claim(session: AsyncSession, *, key: str, sent: bool, now: datetime) -> None:
+    """After the caller's own send: sent, or handed to the sender to retry at once."""
+    values: dict[str, Any] = (
+        dict(status=SENT, sent_at=now, error=None) if sent else dict(status=PENDING,
+                                                                     next_attempt_at=now)
+    )  # fmt: skip
+    await session.execute(update(OutboxMessage).where(_own_claim(key)).values(**values))

@@ -11,7 +11,7 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,11 +23,13 @@ from bot.channels.zalo import adapter
 from bot.channels.zalo.client import POLL_TIMEOUT, ZaloClient, ZaloError, bot_id_of
 from bot.files import FileLinks
 from bot.metrics import turn_metrics
-from bot.pipeline import Pipeline
+from bot.pipeline import Pipeline, reply_key
+from bot.spool import payload_of
 from handlers.messages import Incoming, Reply
 from locales import translator
-from models import usage
+from models import outbox_queue, usage
 from models.base import utcnow
+from models.inbound import pending_payloads, store_pending
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,10 @@ REPLY_TRIES = 3
 MAX_WAIT = 30.0
 # Zalo replays consumed updates; recent ids are skipped before touching the database.
 SEEN_SIZE = 2000
+# How long a turn's own replies are reserved for this process to send before the outbox sender
+# takes them over (this process died); sending them, retries included, takes far less.
+REPLY_LEASE = timedelta(seconds=120)
+TURNS_AT_ONCE = 8
 
 
 class ZaloChannel:
@@ -60,8 +66,10 @@ class ZaloChannel:
         poll_timeout: int = POLL_TIMEOUT,
         http: httpx.AsyncClient | None = None,
         clock: Callable[[], datetime] = utcnow,
+        reply_lease: timedelta = REPLY_LEASE,
     ) -> None:
         self.bot = bot_id_of(token)
+        self.reply_lease = reply_lease
         self.client = ZaloClient(token, api_base, http=http)
         self.pipeline = pipeline
         self.public_base_url = public_base_url.rstrip("/") if public_base_url else None
@@ -78,6 +86,7 @@ class ZaloChannel:
         self._poller: asyncio.Task | None = None
         self._webhook_set = False
         self._tasks: set[asyncio.Task] = set()
+        self._turns = asyncio.Semaphore(TURNS_AT_ONCE)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._seen: OrderedDict[str, None] = OrderedDict()
         self.typing_after = TYPING_AFTER
@@ -92,6 +101,7 @@ class ZaloChannel:
             self.links.mount(web_app)
 
     async def start(self) -> None:
+        await self._recover()
         try:
             me = await self.client.get_me()
             log.info("zalo bot %s: connected as %s", self.bot, me.get("account_name", "?"))
@@ -116,15 +126,25 @@ class ZaloChannel:
         """Webhook registered, or the poller alive (it ends on a refused token or a webhook)."""
         return self._webhook_set or (self._poller is not None and not self._poller.done())
 
-    async def stop(self) -> None:
+    async def stop(self, timeout: float = 30.0) -> None:
+        """Stop polling (a batch being stored is finished first), then let every turn that
+        was started finish; what is left after `timeout` is stored and runs after a restart."""
         if self._poller is not None:
             self._poller.cancel()
             await asyncio.gather(self._poller, return_exceptions=True)
+        deadline = time.monotonic() + timeout
+        while self._tasks and (left := deadline - time.monotonic()) > 0:
+            await asyncio.wait(list(self._tasks), timeout=left)
         if self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            log.warning("zalo bot %s: %d turn(s) unfinished at shutdown (stored, they run after "
+                        "the restart)", self.bot, len(self._tasks))  # fmt: skip
         await self.client.close()
 
     # -- receiving --------------------------------------------------------------------------
+    # Zalo never sends an update again once it was answered 200, and getUpdates has no offset
+    # or acknowledgement: so an update is stored (database, or the spool when the database is
+    # unreachable) before the webhook answers and before the poller does anything else, and
+    # the turn runs afterwards. A restart handles what was stored but not handled.
     async def webhook(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
         # surrogateescape: raw non-UTF-8 header bytes arrive as surrogates; .encode() would 500.
@@ -135,16 +155,84 @@ class ZaloChannel:
         except (ValueError, RecursionError):  # not JSON, bad UTF-8, or nested past the limit
             return web.json_response({"ok": False}, status=400)
         update = adapter.unwrap(body)
-        if update is not None:
-            # Answer at once; the turn runs in the background (Zalo gives up on slow hooks).
-            self._spawn(update)
+        incoming = self._incoming(update) if update is not None else None
+        if incoming is not None and not await self.receive(incoming):
+            return web.json_response({"ok": False}, status=503)  # Zalo: try again later
         return web.json_response({"ok": True})
 
-    def _spawn(self, update: dict[str, Any]) -> None:
+    def _incoming(self, update: dict[str, Any]) -> Incoming | None:
+        try:
+            return adapter.to_incoming(update, self.bot, self.clock())
+        except Exception as exc:  # an odd update must not stop the poller or 500 the hook
+            log.error("zalo bot %s: unreadable update (%s)", self.bot, type(exc).__name__)
+            return None
+
+    async def receive(self, incoming: Incoming) -> bool:
+        """Store the update, then handle it in the background; False if it could not be kept."""
+        if self._replayed(incoming.key):
+            turn_metrics(self.name).duplicates.inc()
+            return True
+        try:
+            async with self.pipeline.sessionmaker() as session, session.begin():
+                fresh = await store_pending(
+                    session, channel=self.name, key=incoming.key,
+                    payload=payload_of(incoming), now=self.clock(),
+                )  # fmt: skip
+        except Exception as exc:
+            log.warning("zalo bot %s: update %s not stored (%s)", self.bot, incoming.key,
+                        type(exc).__name__)  # fmt: skip
+            fresh = await self._spool(incoming)
+            if not fresh:
+                self._seen.pop(incoming.key, None)
+                return False
+        if fresh:
+            self._spawn(self.handle_incoming(incoming))
+        else:
+            log.info("duplicate %s/%s ignored", self.name, incoming.key)
+            turn_metrics(self.name).duplicates.inc()
+        return True
+
+    async def _spool(self, incoming: Incoming) -> bool:
+        if self.pipeline.spool is None:
+            return False
+        try:
+            await self.pipeline.spool.keep(incoming)
+            return True
+        except OSError as exc:
+            log.error("zalo bot %s: update %s not kept (%s)", self.bot, incoming.key,
+                      type(exc).__name__)  # fmt: skip
+            return False
+
+    def _spawn(self, work) -> None:  # noqa: ANN001 - a coroutine
         # References are kept so tasks are not collected mid-turn and `stop` can await them.
-        task = asyncio.create_task(self.handle_update(update))
+        task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def _recover(self) -> None:
+        """Handle the updates stored before a crash or restart that were never handled."""
+        from bot.replay import incoming_from_payload  # replay imports the channels' caps
+
+        try:
+            async with self.pipeline.sessionmaker() as session:
+                payloads = await pending_payloads(session, channel=self.name)
+        except Exception as exc:
+            log.warning("zalo bot %s: stored updates not read (%s)", self.bot,
+                        type(exc).__name__)  # fmt: skip
+            return
+        mine = [p for p in payloads if p.get("bot") == self.bot]
+        if mine:
+            log.info("zalo bot %s: %d stored update(s) handled after a restart", self.bot,
+                     len(mine))  # fmt: skip
+        for payload in mine:
+            try:
+                incoming = incoming_from_payload(payload)
+            except (KeyError, TypeError, ValueError) as exc:
+                log.error("zalo bot %s: stored update unreadable (%s)", self.bot,
+                          type(exc).__name__)  # fmt: skip
+                continue
+            self._replayed(incoming.key)
+            self._spawn(self.handle_incoming(incoming))
 
     async def _poll(self) -> None:
         try:
@@ -172,28 +260,72 @@ class ZaloChannel:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 60.0)
                 continue
-            for update in updates:
-                self._spawn(update)
+            if updates:
+                # Shielded and tracked: stopping the poller never cuts a batch half stored.
+                batch = asyncio.create_task(self._receive_all(updates))
+                self._tasks.add(batch)
+                batch.add_done_callback(self._tasks.discard)
+                await asyncio.shield(batch)
             # Zalo answers at once while its queue is non-empty: never poll hot.
             await asyncio.sleep(max(0.0, self.poll_interval - (time.monotonic() - started)))
 
+    async def _receive_all(self, updates: list[dict[str, Any]]) -> None:
+        for update in updates:
+            incoming = self._incoming(update)
+            # Not kept: Zalo hands an update out again later; nothing else can be done.
+            if incoming is not None and not await self.receive(incoming):
+                log.error("zalo bot %s: update %s left to Zalo", self.bot, incoming.key)
+
     async def handle_update(self, update: dict[str, Any]) -> None:
-        """One update through the core; never raises (it runs in background tasks)."""
+        """One update straight through the core (tests); never raises."""
+        incoming = self._incoming(update)
+        if incoming is not None and not self._replayed(incoming.key):
+            await self.handle_incoming(incoming)
+
+    async def handle_incoming(self, incoming: Incoming) -> None:
+        """One stored update through the core; never raises (it runs in background tasks)."""
         try:
-            incoming = adapter.to_incoming(update, self.bot, self.clock())
-            if incoming is None:
-                return
-            if self._replayed(incoming.key):
-                turn_metrics(self.name).duplicates.inc()
-                return
             lock = self._locks.setdefault(incoming.chat_id, asyncio.Lock())
-            async with lock:  # one chat's messages are handled in order
+            # One chat's messages in order; a few turns at once, so that a burst does not
+            # queue every turn's writes behind each other (SQLite has one connection).
+            async with lock, self._turns:
                 replies = await self._turn(incoming)
-                await self.send(incoming.chat_id, replies, tries=REPLY_TRIES)
-        except ZaloError as exc:
-            log.error("zalo bot %s: reply not sent (%s)", self.bot, exc)
+                await self._send_own(incoming, replies)
         except Exception as exc:
             log.error("zalo bot %s: update failed: %s", self.bot, type(exc).__name__)
+
+    async def _send_own(self, incoming: Incoming, replies: list[Reply]) -> None:
+        """Send a turn's replies; their outbox row says whether they still are ours to send."""
+        if not replies:
+            return
+        key, now = reply_key(incoming), self.pipeline.clock()  # the clock that queued it
+        try:
+            async with self.pipeline.sessionmaker() as session, session.begin():
+                ours = await outbox_queue.renew_claim(
+                    session, key=key, now=now, until=now + self.reply_lease
+                )
+        except Exception as exc:  # the database is gone: the apology or notice goes anyway
+            log.warning("zalo bot %s: reply claim not renewed (%s)", self.bot,
+                        type(exc).__name__)  # fmt: skip
+            ours = None
+        if ours is False:
+            log.info("zalo bot %s: reply %s left to the outbox", self.bot, incoming.key)
+            return
+
+        async def settle(sent: bool = True) -> None:
+            # Right after the last part: the shorter this gap, the fewer replies a crash can
+            # make the outbox send a second time.
+            if ours:
+                async with self.pipeline.sessionmaker() as session, session.begin():
+                    await outbox_queue.settle_claim(
+                        session, key=key, sent=sent, now=self.pipeline.clock()
+                    )
+
+        try:
+            await self.send(incoming.chat_id, replies, tries=REPLY_TRIES, then=settle)
+        except ZaloError as exc:
+            log.error("zalo bot %s: reply not sent (%s)", self.bot, exc)
+            await settle(sent=False)  # the outbox retries it
 
     def _replayed(self, key: str) -> bool:
         if key in self._seen:
@@ -205,7 +337,9 @@ class ZaloChannel:
         return False
 
     async def _turn(self, incoming: Incoming) -> list[Reply]:
-        task = asyncio.create_task(self.pipeline.process(incoming, self.caps))
+        task = asyncio.create_task(
+            self.pipeline.process(incoming, self.caps, reply_lease=self.reply_lease)
+        )
         done, _ = await asyncio.wait({task}, timeout=self.typing_after)
         if not done:
             try:
@@ -215,12 +349,31 @@ class ZaloChannel:
         return await task
 
     # -- sending ----------------------------------------------------------------------------
-    async def send(self, chat_id: str, replies: list[Reply], *, tries: int = 1) -> None:
-        """Send every part; raises ZaloError when a part still fails after `tries` attempts."""
-        for reply in replies:
-            for part in adapter.render(reply, self.links):
-                await self._send_part(chat_id, part, tries)
-                await self._count()
+    async def send(
+        self,
+        chat_id: str,
+        replies: list[Reply],
+        *,
+        tries: int = 1,
+        then=None,  # noqa: ANN001
+    ) -> None:
+        """Send every part; raises ZaloError when a part still fails after `tries` attempts.
+        `then()` runs as soon as every part went (before they are counted)."""
+        parts = 0
+        try:
+            for reply in replies:
+                for part in adapter.render(reply, self.links):
+                    await self._send_part(chat_id, part, tries)
+                    parts += 1
+            if then is not None:
+                await then()
+        finally:
+            for _ in range(parts):
+                try:
+                    await self._count()
+                except Exception as exc:  # a count lost must not fail the turn
+                    log.warning("zalo bot %s: send not counted (%s)", self.bot,
+                                type(exc).__name__)  # fmt: skip
 
     async def _send_part(self, chat_id: str, part: adapter.Send, tries: int) -> None:
         for attempt in range(1, tries + 1):
