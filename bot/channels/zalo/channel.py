@@ -279,8 +279,12 @@ class ZaloChannel:
     async def handle_update(self, update: dict[str, Any]) -> None:
         """One update straight through the core (tests); never raises."""
         incoming = self._incoming(update)
-        if incoming is not None and not self._replayed(incoming.key):
-            await self.handle_incoming(incoming)
+        if incoming is None:
+            return
+        if self._replayed(incoming.key):
+            turn_metrics(self.name).duplicates.inc()
+            return
+        await self.handle_incoming(incoming)
 
     async def handle_incoming(self, incoming: Incoming) -> None:
         """One stored update through the core; never raises (it runs in background tasks)."""
