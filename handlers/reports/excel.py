@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from handlers.digests.progress import LATE_DATE_LIMIT
 from handlers.reports.cells import put
 from locales import Translator
 from models.progress import CountRow, ProgressRow
@@ -34,6 +35,8 @@ def status(t: Translator, row: ProgressRow) -> str:
         return t._("Past the deadline, {n} short", n=t.num(row.remaining))
     if row.days_late is None:
         return t._("No new conversions in the last 7 days")
+    if row.days_late and row.days_late > LATE_DATE_LIMIT:
+        return t._("Behind: not reached by the deadline at this pace")
     if row.days_late:
         return t.ngettext(
             "Behind: {n} day late at this pace",

@@ -228,9 +228,7 @@ async def test_correcting_an_addition_keeps_the_household_within_the_cap(joined,
     assert [p for p, _, _ in await _rows(sessionmaker, "TKTT")] == [25, 5]
 
 
-async def test_a_new_household_can_be_marked_a_business_at_its_first_visit(
-    joined, sessionmaker
-):
+async def test_a_new_household_can_be_marked_a_business_at_its_first_visit(joined, sessionmaker):
     lan = await joined("lan")
     await lan.say("0919876543 qr")
     assert "Hộ này mới" in lan.text or "hộ mới" in lan.text.lower()

@@ -100,6 +100,7 @@ async def test_report_of_a_past_month_agrees_with_tiendo_on_its_last_day(
     # The same figures /tiendo gave as of 30/09/2024 (October's 2 are not in).
     assert (*dien[2:5], dien[6]) == (1857, 532, 540, 1300)
     assert dien[5] == pytest.approx(540 / 1857)
+    assert dien[8] == "7 ngày qua chưa có chuyển đổi mới"
     assert f"Đạt {dien[4]}/1.857" in detail
     nuoc = rows["Thanh toán tiền nước không dùng tiền mặt"]
     assert (nuoc[4], nuoc[8]) == (1, "Chưa đặt mục tiêu")
@@ -177,3 +178,16 @@ async def test_plan_indicators_without_target_show_even_at_zero(sessionmaker, ch
     ws = load_workbook(chi.replies[0].document.path)["Tổng hợp"]
     rows = {r[0]: r for r in ws.iter_rows(min_row=4, values_only=True)}
     assert (rows["Chữ ký số"][4], rows["Chữ ký số"][8]) == (0, "Chưa đặt mục tiêu")
+
+
+async def test_far_behind_is_said_plainly_in_the_report_status(sessionmaker):
+    from handlers.reports.excel import status
+    from locales import Translator
+    from models.progress import progress
+
+    qt = await quang_truong(sessionmaker)
+    async with sessionmaker() as session:
+        (row,) = await progress(session, commune_id=qt.id, today=date(2024, 9, 2))
+    # 2 a day against 8,54 needed: 291 days late, said as "not reached", not as a count.
+    assert row.days_late == 291
+    assert status(Translator("vi"), row) == "Chậm: với nhịp này không kịp hạn"

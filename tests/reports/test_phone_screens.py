@@ -95,3 +95,19 @@ async def test_buttons_keep_the_summary_in_the_text_and_short_labels(sessionmake
     ]
     await chi.press("💧 Nước")
     assert "Thanh toán tiền nước" in chi.text and len(chi.text.split("\n")) <= SCREEN_LINES
+
+
+async def test_chart_of_34_areas_through_the_chat(sessionmaker, chat, clock):
+    from PIL import Image
+
+    c = await big_commune(sessionmaker)
+    chi = await member_chat(
+        sessionmaker, chat, clock, c.id, role="official", user="o1", name="Chi", caps=BUTTON_CAPS
+    )
+    await chi.say("/tiendo dien")
+    await chi.press("Xem biểu đồ")
+    (reply,) = chi.replies
+    assert "5.000" not in reply.image.caption and "500/4.000" in reply.image.caption
+    # Tall enough for 34 legible bars (0,3 inch each at 100 dpi) above the curve.
+    with Image.open(reply.image.path) as png:
+        assert png.size == (900, round(100 * (1.2 + 0.3 * 34 + 3.6)))
