@@ -13,7 +13,9 @@ from datetime import datetime
 
 import bot
 from bot.app import App, build_app, setup_logging
+from bot.operator_text import _
 from bot.settings import SettingsError, get_settings
+from handlers.roles import ROLE_NAMES
 from models.base import utcnow
 from models.commune import Commune, Village
 from models.keys import fold
@@ -134,7 +136,10 @@ async def join_demo(app: App, console, args: argparse.Namespace) -> None:
         member = await member_for_account(session, channel="console", user_id=args.user)
     if member is not None:
         return
-    code = (await create_demo(app)).invites[args.join]
+    demo = await create_demo(app)
+    if demo is None:
+        raise CliError(_no_demo_text())
+    code = demo.invites[args.join]
     replies = await console.say(f"/start {code}")
     # With a display name the join flow asks to confirm it; without, it asks for the name.
     fallback = args.user.capitalize() if args.user.isalpha() else "Người Dùng Thử"
@@ -145,10 +150,22 @@ async def join_demo(app: App, console, args: argparse.Namespace) -> None:
 
 async def cmd_demo(app: App, args: argparse.Namespace) -> int | None:
     result = await create_demo(app)
-    print("Demo commune Quảng Trường " + ("created." if result.created else "already exists."))
+    if result is None:
+        raise CliError(_no_demo_text())
+    if result.created:
+        print(_("Demo commune Quảng Trường created."))
+    else:
+        print(_("Demo commune Quảng Trường already exists."))
     for role, code in result.invites.items():
         print(f"{role:<10} {show_code(code)}")
     return 0
+
+
+def _no_demo_text() -> str:
+    return _(
+        "This database already holds a real commune, so the demo is not added beside it. "
+        "See `cdsbot commune list`."
+    )
 
 
 async def create_demo(app: App):
@@ -164,15 +181,32 @@ async def cmd_db_upgrade(app: App, args: argparse.Namespace) -> int | None:
 
 
 async def find_commune(session, name: str | None) -> Commune:
+    """The commune named by --commune (name, or "name, province"); without it, the only one.
+
+    Missing or unknown: a one-line error listing the communes the database holds."""
     from sqlalchemy import select
 
-    rows = (await session.execute(select(Commune))).scalars().all()
+    rows = (await session.execute(select(Commune).order_by(Commune.name))).scalars().all()
     if name:
-        rows = [c for c in rows if c.name_key == fold(name)]
-    if len(rows) != 1:
-        known = ", ".join(c.name for c in rows) or "none"
-        raise CliError(f"name one commune with --commune (known: {known})")
-    return rows[0]
+        commune_part, _sep, province_part = name.partition(",")
+        wanted, province = fold(commune_part), fold(province_part)
+        rows_named = [c for c in rows if c.name_key == wanted]
+        if province:
+            rows_named = [c for c in rows_named if c.province_key == province]
+        if len(rows_named) == 1:
+            return rows_named[0]
+    elif len(rows) == 1:
+        return rows[0]
+    known = ", ".join(commune_label(c) for c in rows) or _("none yet")
+    if name:
+        raise CliError(_('There is no commune "{name}". Known: {known}', name=name, known=known))
+    raise CliError(_("Name one commune with --commune. Known: {known}", known=known))
+
+
+def commune_label(commune: Commune) -> str:
+    """ "Quảng Lạc (Lạng Sơn)", and "(demo)" for the demo commune."""
+    text = commune.name + (f" ({commune.province})" if commune.province else "")
+    return _("{name} (demo)", name=text) if commune.is_demo else text
 
 
 async def find_village(session, commune_id: int, name: str) -> Village:
@@ -180,20 +214,30 @@ async def find_village(session, commune_id: int, name: str) -> Village:
 
     key = fold(name)
     rows = (
-        await session.execute(select(Village).where(Village.commune_id == commune_id))
+        await session.execute(
+            select(Village).where(Village.commune_id == commune_id).order_by(Village.name)
+        )
     ).scalars()
+    names = []
     for village in rows:
         if village.name_key == key:
             return village
-    raise CliError(f"no village {name!r} in this commune")
+        names.append(village.name)
+    raise CliError(
+        _(
+            'There is no area "{name}" in this commune. Known: {known}',
+            name=name,
+            known=", ".join(names[:40]) or _("none yet"),
+        )
+    )
 
 
 async def cmd_invite_create(app: App, args: argparse.Namespace) -> int | None:
     role = Role(args.role)
     if role in (Role.VOLUNTEER, Role.LEADER) and not args.village:
-        raise CliError("--village is required for volunteers and leaders")
+        raise CliError(_("--village is required for volunteers and leaders"))
     if args.uses < 1 or args.days < 1:
-        raise CliError("--uses and --days must be at least 1")
+        raise CliError(_("--uses and --days must be at least 1"))
     async with app.sessionmaker() as session, session.begin():
         commune = await find_commune(session, args.commune)
         village = await find_village(session, commune.id, args.village) if args.village else None
@@ -206,7 +250,15 @@ async def cmd_invite_create(app: App, args: argparse.Namespace) -> int | None:
             days=args.days,
         )
     where = village.name + ", " + commune.name if village else commune.name
-    print(f"Invite for {role.value} in {where}: {args.uses} uses, {args.days} days.")
+    print(
+        _(
+            "Invite for {role} in {place}: {uses} uses, {days} days.",
+            role=_(ROLE_NAMES[role.value]),
+            place=where,
+            uses=args.uses,
+            days=args.days,
+        )
+    )
     print(show_code(code))
     return 0
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
 
 from bot.app import App
 from bot.cli import CliError, find_commune, find_village
+from bot.operator_text import problem
 from bot.work_progress import WorkProgress
 from locales import N_, translator
 from models.audit import audit
@@ -26,7 +26,7 @@ from models.importer import (
 from models.indicator import Indicator, Unit
 from models.keys import fold
 from models.target_table import TargetRow, parse_targets
-from models.targets import TargetIn, find_indicator, set_target
+from models.targets import TargetIn, TargetRefused, find_indicator, set_target
 
 IMPORT_BATCH = 500
 
@@ -43,20 +43,6 @@ def register(sub) -> None:
     targets.add_argument("file", type=Path)
     targets.add_argument("--commune")
     targets.set_defaults(func=cmd_import_targets)
-
-    target = sub.add_parser("target", help="targets")
-    target_sub = target.add_subparsers(dest="target_command", required=True)
-    tset = target_sub.add_parser("set", help="set one target (commune-wide without --village)")
-    tset.add_argument("indicator")
-    tset.add_argument("--commune")
-    tset.add_argument("--village")
-    tset.add_argument("--population", type=int, required=True)
-    tset.add_argument("--baseline", type=int, default=0)
-    tset.add_argument("--baseline-date", type=date.fromisoformat, required=True)
-    tset.add_argument("--percent", type=float)
-    tset.add_argument("--count", type=int)
-    tset.add_argument("--deadline", type=date.fromisoformat, required=True)
-    tset.set_defaults(func=cmd_target_set)
 
     village = sub.add_parser("village", help="villages of a commune")
     village_sub = village.add_subparsers(dest="village_command", required=True)
@@ -147,6 +133,9 @@ async def cmd_import_targets(app: App, args: argparse.Namespace) -> int:
             try:
                 target = await _target_row(session, commune.id, row)
                 await set_target(session, commune_id=commune.id, target=target)
+            except TargetRefused as exc:
+                reasons = "; ".join(problem(p) for p in exc.problems)
+                raise CliError(f"row {row.row}: {reasons}") from None
             except (ValueError, CliError) as exc:
                 raise CliError(f"row {row.row}: {exc}") from None
     print(f"{len(rows)} targets set.")
@@ -168,32 +157,6 @@ async def _target_row(session, commune_id: int, row: TargetRow) -> TargetIn:
         percent=row.percent,
         count=row.count,
     )
-
-
-async def cmd_target_set(app: App, args: argparse.Namespace) -> int:
-    async with app.sessionmaker() as session, session.begin():
-        commune = await find_commune(session, args.commune)
-        indicator = await find_indicator(session, text=args.indicator)
-        if indicator is None:
-            raise CliError(f"unknown indicator {args.indicator!r} (see `cdsbot indicator list`)")
-        village = await find_village(session, commune.id, args.village) if args.village else None
-        target = TargetIn(
-            indicator.id,
-            village.id if village else None,
-            args.population,
-            args.baseline,
-            args.baseline_date,
-            args.deadline,
-            args.percent,
-            args.count,
-        )
-        try:
-            created = await set_target(session, commune_id=commune.id, target=target)
-        except ValueError as exc:
-            raise CliError(str(exc)) from None
-    where = village.name if village else commune.name
-    print(f"Target {indicator.code} for {where} {'created' if created else 'updated'}.")
-    return 0
 
 
 async def cmd_village_add(app: App, args: argparse.Namespace) -> int:

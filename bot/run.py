@@ -20,6 +20,7 @@ from bot.cli import create_demo
 from bot.files import file_links
 from bot.health import Readiness
 from bot.metrics import MetricsEndpoint, refresh_database_gauges
+from bot.operator_text import _
 from bot.spool import Spool
 from bot.web import GATE, make_web_app, start_web
 from bot.webui import mount_webui
@@ -152,6 +153,10 @@ async def _wait_for_signal() -> None:
 
 async def _console(app: App) -> int:
     result = await create_demo(app)
+    if result is None:
+        # A real commune is configured: chat with it, never beside demo data.
+        print(_("cds-bot — console chat. Make invite codes with `cdsbot invite create`."))
+        return await _console_chat(app)
     print("cds-bot — demo commune Quảng Trường (console chat).")
     print(
         "Invite codes: "

@@ -48,8 +48,10 @@ class DemoResult:
     invites: dict[str, str]
 
 
-async def ensure_demo(session: AsyncSession, *, today: date, now: datetime) -> DemoResult:
-    """Create the demo commune once; always hand back usable invite codes for each role."""
+async def ensure_demo(session: AsyncSession, *, today: date, now: datetime) -> DemoResult | None:
+    """Create the demo commune once; always hand back usable invite codes for each role.
+
+    None when the database already holds a real commune: the demo is never added beside one."""
     indicators = await ensure_catalogue(session)
     commune = (
         (
@@ -61,6 +63,8 @@ async def ensure_demo(session: AsyncSession, *, today: date, now: datetime) -> D
         .first()
     )
     created = commune is None
+    if commune is None and await session.scalar(select(Commune.id).limit(1)) is not None:
+        return None  # never demo data beside a real commune
     if commune is None:
         commune = Commune(
             name=DEMO_COMMUNE,

@@ -10,6 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.indicator import Indicator, Target
 from models.keys import fold
+from models.target_rules import Draft, Problem, check_numbers, refused
+
+
+class TargetRefused(ValueError):
+    """A target the rules refuse (models/target_rules); `problems` says why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("target refused: " + "; ".join(p.msgid for p in problems))
+        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -35,10 +44,18 @@ async def find_indicator(session: AsyncSession, *, text: str) -> Indicator | Non
 
 async def set_target(session: AsyncSession, *, commune_id: int, target: TargetIn) -> bool:
     """True when a new target was created, False when the existing one was replaced."""
-    if (target.percent is None) == (target.count is None):
-        raise ValueError("give either a percent or a count")
-    if target.population < 0 or target.baseline < 0 or target.deadline < target.baseline_date:
-        raise ValueError("population and baseline must be ≥ 0 and the deadline after the baseline")
+    problems = check_numbers(
+        Draft(
+            target.population,
+            target.baseline,
+            target.baseline_date,
+            target.deadline,
+            target.percent,
+            target.count,
+        )
+    )
+    if refused(problems):
+        raise TargetRefused(problems)
     village = (
         Target.village_id.is_(None)
         if target.village_id is None
@@ -68,3 +85,24 @@ async def set_target(session: AsyncSession, *, commune_id: int, target: TargetIn
     row.target_percent, row.target_count = target.percent, target.count
     await session.flush()
     return created
+
+
+async def delete_target(
+    session: AsyncSession, *, commune_id: int, indicator_id: int, village_id: int | None
+) -> bool:
+    """Remove one target (the commune's or one area's); False when there was none."""
+    village = (
+        Target.village_id.is_(None) if village_id is None else Target.village_id == village_id
+    )
+    row = (
+        await session.execute(
+            select(Target).where(
+                Target.commune_id == commune_id, Target.indicator_id == indicator_id, village
+            )
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        return False
+    await session.delete(row)
+    await session.flush()
+    return True

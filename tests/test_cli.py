@@ -41,7 +41,7 @@ def demo_db(tmp_path):
 
 def test_demo_is_idempotent(demo_db):
     again = cdsbot(demo_db, "demo")
-    assert "already exists" in again.stdout
+    assert "đã có sẵn" in again.stdout
     first_codes = again.stdout.splitlines()[1:]
     third = cdsbot(demo_db, "demo")
     assert third.stdout.splitlines()[1:] == first_codes
