@@ -199,7 +199,9 @@ async def find_commune(session, name: str | None) -> Commune:
         return rows[0]
     known = ", ".join(commune_label(c) for c in rows) or _("none yet")
     if name:
-        raise CliError(_('There is no commune "{name}". Known: {known}', name=name, known=known))
+        raise CliError(
+            _('There is no commune "{name}" (--commune). Known: {known}', name=name, known=known)
+        )
     raise CliError(_("Name one commune with --commune. Known: {known}", known=known))
 
 

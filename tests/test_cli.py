@@ -78,7 +78,7 @@ def test_invite_for_unknown_village_is_one_line(demo_db):
 
 def test_official_invite_needs_no_village(demo_db):
     made = cdsbot(demo_db, "invite", "create", "--role", "official")
-    assert made.returncode == 0 and "official" in made.stdout
+    assert made.returncode == 0 and "Mã mời cán bộ xã ở Quảng Trường" in made.stdout
 
 
 def test_killed_mid_onboarding_continues_at_the_same_step(demo_db):
