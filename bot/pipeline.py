@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -55,6 +55,9 @@ class Pipeline:
     # The Telegram bot's username once known (bot/run.py), for t.me invite links in /moi.
     telegram_username: str | None = None
     spool: Spool | None = None
+    # Called after each committed private turn with (incoming, member role or None, language):
+    # the Telegram channel keeps each chat's command menu in step with the member's role.
+    turn_hooks: list[Callable[[Incoming, str | None, str], None]] = field(default_factory=list)
 
     async def process(
         self, incoming: Incoming, caps: Capabilities, *, reply_lease: timedelta | None = None
@@ -67,7 +70,9 @@ class Pipeline:
         metrics.received(_kind(incoming))
         started = time.perf_counter()
         try:
-            return await self._process(incoming, caps, reply_lease)
+            replies, who = await self._process(incoming, caps, reply_lease)
+            self._after_turn(incoming, who)
+            return replies
         except Exception as exc:  # the one guard: no traceback reaches a user
             metrics.failed.inc()
             # Only ids and the exception class: user text and names stay out of logs.
@@ -92,9 +97,18 @@ class Pipeline:
         finally:
             metrics.seconds.observe(time.perf_counter() - started)
 
+    def _after_turn(self, incoming: Incoming, who: tuple[str | None, str] | None) -> None:
+        if who is None or incoming.chat_kind != "private":
+            return
+        for hook in self.turn_hooks:
+            try:
+                hook(incoming, *who)
+            except Exception as exc:  # a menu never fails the turn
+                log.warning("turn hook failed: %s", type(exc).__name__)
+
     async def _process(
         self, incoming: Incoming, caps: Capabilities, reply_lease: timedelta | None
-    ) -> list[Reply]:
+    ) -> tuple[list[Reply], tuple[str | None, str] | None]:
         async with self.sessionmaker() as session, session.begin():
             # The per-turn bookkeeping runs as prebuilt Core statements on the session's own
             # connection and transaction: the ORM's per-call overhead is most of a turn's CPU.
@@ -110,7 +124,7 @@ class Pipeline:
             ) and not await claim_pending(conn, channel=incoming.channel, key=incoming.key):
                 log.info("duplicate %s/%s ignored", incoming.channel, incoming.key)
                 turn_metrics(incoming.channel).duplicates.inc()
-                return []
+                return [], None
             conv = await load_conversation(
                 conn, channel=incoming.channel, chat_id=incoming.chat_id
             )
@@ -172,7 +186,14 @@ class Pipeline:
                     bot=incoming.bot, chat_id=incoming.chat_id, payload=to_payload(replies),
                     now=now, job="reply", claimed_until=now + reply_lease,
                 )  # fmt: skip
-            return replies
+            who = (member.role, member.locale) if member else None
+            if member is None and self.turn_hooks and incoming.chat_kind == "private":
+                # Only someone not yet a member can have joined in this turn.
+                joined, _ = await member_and_account(
+                    conn, channel=incoming.channel, user_id=incoming.user_id
+                )
+                who = (joined.role, joined.locale) if joined else (None, ctx.t.lang)
+            return replies, who
 
     async def _keep_failed(self, incoming: Incoming) -> str:
         """Store what the user sent so it can be replayed: "db" (an operator replays it),

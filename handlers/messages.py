@@ -62,6 +62,8 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     # Several choices may be picked at once ("1 3").
     multi: bool = False
+    # The answer may be the user's location: channels that can ask for it show their button.
+    ask_location: bool = False
     image: Image | None = None
     document: Document | None = None
     # Set by the pipeline: the conversation version the choices belong to, and the language.

@@ -87,7 +87,9 @@ def note_reply(ctx: Context) -> Reply:
 
 def location_reply(ctx: Context) -> Reply:
     return Reply(
-        ctx._("Share your location (optional), or skip."), (Choice("skip", ctx._("Skip")),)
+        ctx._("Share your location (optional), or skip."),
+        (Choice("skip", ctx._("Skip")),),
+        ask_location=True,
     )
 
 

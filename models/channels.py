@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.commune import Village
-from models.member import ChannelAccount
+from models.member import ChannelAccount, Member
 
 
 async def link_group(
@@ -39,3 +39,18 @@ async def mark_unreachable(
         .values(unreachable_since=now)
     )
     return result.rowcount or 0
+
+
+async def member_chats(
+    session: AsyncSession, *, channel: str, limit: int
+) -> list[tuple[str, str, str]]:
+    """(private chat id, role, language) of active, reachable members, newest accounts first."""
+    stmt = (
+        select(ChannelAccount.chat_id, Member.role, Member.locale)
+        .join(Member, Member.id == ChannelAccount.member_id)
+        .where(ChannelAccount.channel == channel, ChannelAccount.unreachable_since.is_(None))
+        .where(Member.active.is_(True))
+        .order_by(ChannelAccount.created_at.desc(), ChannelAccount.id.desc())
+        .limit(limit)
+    )
+    return [tuple(row) for row in (await session.execute(stmt)).all()]

@@ -293,8 +293,10 @@ class FakeTelegram:
         return _ok(True)
 
     async def _m_setMyCommands(self, params: dict) -> web.Response:
-        scope = json.loads(params.get("scope") or '{"type": "default"}')["type"]
-        self.commands[(scope, params.get("language_code") or "")] = json.loads(params["commands"])
+        scope = json.loads(params.get("scope") or '{"type": "default"}')
+        # A chat's own menu is kept under "chat:<id>", the other scopes under their type.
+        name = f"chat:{scope['chat_id']}" if scope["type"] == "chat" else scope["type"]
+        self.commands[(name, params.get("language_code") or "")] = json.loads(params["commands"])
         return _ok(True)
 
     async def _m_sendChatAction(self, params: dict) -> web.Response:

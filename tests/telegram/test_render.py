@@ -125,6 +125,7 @@ class SlowPipeline:
 
     def __init__(self, real, delay: float) -> None:
         self.real, self.delay, self.clock = real, delay, real.clock
+        self.turn_hooks = real.turn_hooks
 
     async def process(self, incoming, caps):
         await asyncio.sleep(self.delay)

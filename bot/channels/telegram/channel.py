@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -26,18 +27,24 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels.base import Delivery
 from bot.channels.telegram import render
 from bot.channels.telegram.adapter import CAPS, CHANNEL, make_router
-from bot.channels.telegram.menu import set_commands
+from bot.channels.telegram.menu import set_chat_menu, set_commands
 from bot.channels.telegram.retry import RETRYING, RetryMiddleware
 from bot.channels.telegram.session import TelegramSession
 from bot.channels.telegram.webhook import GuardedRequestHandler
 from bot.pipeline import Pipeline
 from bot.settings import WEBHOOK_SECRET_MIN, WEBHOOK_SECRET_RE
-from handlers.messages import Reply
-from models.channels import mark_unreachable
+from handlers.messages import Incoming, Reply
+from models.channels import mark_unreachable, member_chats
 
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram"
+# Per-chat menus: how many chats are remembered, how many known members get theirs at start
+# (newest first), how many calls run at once, and how long one may take.
+MENU_CACHE = 50_000
+START_MENUS = 500
+MENU_CONCURRENCY = 4
+MENU_TIMEOUT = 10.0
 # What Telegram accepts as a webhook secret token.
 SECRET_RE = WEBHOOK_SECRET_RE
 
@@ -85,6 +92,11 @@ class TelegramChannel:
         self.dp.include_router(make_router(pipeline.process, self.clock, self._guard))
         self._polling: asyncio.Task[None] | None = None
         self._webhook_set = False
+        # chat id → (role, language) its menu was set for; setting it again is skipped.
+        self._menus: OrderedDict[str, tuple[str | None, str]] = OrderedDict()
+        self._menu_slots = asyncio.Semaphore(MENU_CONCURRENCY)
+        self._menu_tasks: set[asyncio.Task[None]] = set()
+        pipeline.turn_hooks.append(self._on_turn)
 
     @classmethod
     def from_app(cls, app) -> TelegramChannel:  # noqa: ANN001 - bot.app.App (import cycle)
@@ -112,8 +124,51 @@ class TelegramChannel:
             self.dp, self.bot, handle_in_background=False, secret_token=self.webhook_secret
         ).register(web_app, path=WEBHOOK_PATH)
 
+    def _on_turn(self, incoming: Incoming, role: str | None, lang: str) -> None:
+        """After a private turn: if the member's role or language changed (or joined), set the
+        chat's menu in the background; a failure is logged and retried at the next turn."""
+        if incoming.channel != CHANNEL:
+            return
+        self._menu_for(incoming.chat_id, role, lang)
+
+    def _menu_for(self, chat_id: str, role: str | None, lang: str) -> None:
+        if self._menus.get(chat_id) == (role, lang):
+            self._menus.move_to_end(chat_id)
+            return
+        self._menus[chat_id] = (role, lang)
+        while len(self._menus) > MENU_CACHE:
+            self._menus.popitem(last=False)
+        task = asyncio.create_task(self._set_menu(chat_id, role, lang))
+        self._menu_tasks.add(task)
+        task.add_done_callback(self._menu_tasks.discard)
+
+    async def _set_menu(self, chat_id: str, role: str | None, lang: str) -> None:
+        # One attempt (this task's own context): the next turn of the chat tries again.
+        RETRYING.set(False)
+        try:
+            async with self._menu_slots:
+                await asyncio.wait_for(
+                    set_chat_menu(self.bot, chat_id, role, lang), timeout=MENU_TIMEOUT
+                )
+        except Exception as exc:  # never stops a turn or a start
+            log.warning("telegram: menu for chat %s not set: %s", chat_id, type(exc).__name__)
+            if self._menus.get(chat_id) == (role, lang):
+                del self._menus[chat_id]
+
+    async def _known_menus(self) -> None:
+        """At start, the newest START_MENUS members get their role's menu."""
+        try:
+            async with self.sessionmaker() as session:
+                chats = await member_chats(session, channel=CHANNEL, limit=START_MENUS)
+        except Exception as exc:
+            log.warning("telegram: member menus not read: %s", type(exc).__name__)
+            return
+        for chat_id, role, lang in chats:
+            self._menu_for(chat_id, role, lang)
+
     async def start(self) -> None:
         await set_commands(self.bot)
+        await self._known_menus()
         allowed = self.dp.resolve_used_update_types()
         if self.webhook:
             await self.bot.set_webhook(
@@ -143,6 +198,8 @@ class TelegramChannel:
         return self._webhook_set or (self._polling is not None and not self._polling.done())
 
     async def stop(self) -> None:
+        for task in list(self._menu_tasks):
+            task.cancel()
         if self._polling is not None:
             with contextlib.suppress(RuntimeError):
                 await self.dp.stop_polling()

@@ -10,7 +10,9 @@ from aiogram.types import (
     FSInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    KeyboardButton,
     Message,
+    ReplyKeyboardMarkup,
 )
 
 from bot.channels.base import split_text
@@ -29,7 +31,9 @@ def esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
+    if reply.ask_location:
+        return location_keyboard(reply)
     if not reply.choices:
         return None
     rows = [
@@ -37,6 +41,15 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
         for i, c in enumerate(reply.choices)
     ]
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def location_keyboard(reply: Reply) -> ReplyKeyboardMarkup:
+    """Telegram's own "send my location" button; the other options are typed by their label,
+    which the core reads like a pressed choice. Gone after one use."""
+    label = translator(reply.lang)._("📍 Send my location")
+    rows = [[KeyboardButton(text=label, request_location=True)]]
+    rows += [[KeyboardButton(text=c.label)] for c in reply.choices]
+    return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, one_time_keyboard=True)
 
 
 def choice_of(data: str | None) -> str | None:
