@@ -15,6 +15,8 @@ def reply_to_dict(reply: Reply) -> dict[str, Any]:
         out["multi"] = reply.multi
         # Buttons carry the conversation version: without it a queued question reads as stale.
         out["version"] = reply.version
+    if reply.ask_location:
+        out["ask_location"] = True
     if reply.image:
         out["image"] = {"path": str(reply.image.path), "caption": reply.image.caption}
     if reply.document:
@@ -30,6 +32,7 @@ def reply_from_dict(data: dict[str, Any]) -> Reply:
         text=data.get("text", ""),
         choices=tuple(Choice(k, label) for k, label in data.get("choices", ())),
         multi=bool(data.get("multi", False)),
+        ask_location=bool(data.get("ask_location", False)),
         image=Image(Path(image["path"]), image.get("caption", "")) if image else None,
         document=Document(Path(doc["path"]), doc["filename"], doc.get("caption", ""))
         if doc

@@ -90,3 +90,11 @@ async def test_location_step_offers_telegrams_location_button(telegram, demo):
     assert keyboard[1][0]["text"] == "Bỏ qua"
     await lan.send(location={"latitude": 15.1, "longitude": 108.8})
     assert "📍" in lan.last_text and "Lưu" in str(lan.replies[-1].get("reply_markup"))
+
+
+def test_the_location_question_survives_the_outbox():
+    from handlers.messages import Choice, Reply
+    from handlers.payload import from_payload, to_payload
+
+    asking = Reply("?", (Choice("skip", "Bỏ qua"),), ask_location=True, version=3)
+    assert from_payload(to_payload([asking])) == [asking]
