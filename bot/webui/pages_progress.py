@@ -13,7 +13,7 @@ from aiohttp import web
 
 from bot.webui.chart import line_chart
 from bot.webui.core import Page, page
-from handlers.digests.progress import UNIT_WORDS, goal_text, percent_text
+from handlers.digests.progress import LATE_DATE_LIMIT, UNIT_WORDS, goal_text, percent_text
 from locales import N_, Translator
 from models.member import Role
 from models.progress import PACE_DAYS, ProgressRow, daily_counts, progress, untargeted
@@ -77,6 +77,9 @@ def describe(t: Translator, row: ProgressRow, as_of: date) -> Line:
         projection, late = t._("Past the deadline"), True
     elif row.projected is None:
         projection, late = t._("No conversions in the last 7 days"), True
+    elif row.days_late and row.days_late > LATE_DATE_LIMIT:
+        # As the chat and the report say it: a date years away tells nobody anything.
+        projection, late = t._("Behind: not reached by the deadline at this pace"), True
     elif row.days_late:
         projection = t.ngettext("late by {n} day", "late by {n} days", row.days_late)
         projection = f"{t.date(row.projected)} · {projection}"

@@ -37,3 +37,18 @@ def test_trend_compares_this_week_with_the_days_before(achieved, last7, trend):
 
 def test_a_campaign_younger_than_a_week_has_no_trend():
     assert trend_of(row(10, 10), date(2024, 9, 2)) == "flat"
+
+
+def test_a_target_far_behind_says_so_instead_of_a_date_years_away():
+    from dataclasses import replace
+
+    from bot.webui.pages_progress import describe
+    from locales import translator
+
+    t = translator("vi")
+    base = replace(row(28, 7), remaining=700)
+    far = describe(t, replace(base, projected=date(2026, 10, 1), days_late=670), AS_OF)
+    near = describe(t, replace(base, projected=date(2024, 12, 10), days_late=10), AS_OF)
+    assert far.projection == "Chậm: với nhịp này không kịp hạn"
+    assert "2026" not in far.projection and far.late
+    assert near.projection == "10/12/2024 · trễ 10 ngày"
