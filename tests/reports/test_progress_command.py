@@ -87,18 +87,23 @@ async def test_official_sets_a_village_target_in_chat(joined, sessionmaker):
 
     chi = await joined("o1", "official", "Lê Thị Chi")
     await chi.say("/muctieu")
-    assert "⚡ Điện — Thôn 1: 420 · ban đầu 143 · 70% = 294 · hạn 25/02/2027" in chi.text
+    assert "⚡ Điện — toàn xã: 1.857 · ban đầu 532 · 70% = 1.300 · hạn 25/02/2027" in chi.text
+    assert "…và 8 mục tiêu theo địa bàn" in chi.text
     await chi.say("nuoc")
-    assert "Cho toàn xã hay cho một thôn?" in chi.text
+    assert "Cho toàn xã hay cho một địa bàn?" in chi.text
     await chi.say("thon 3")
     await chi.say("420")
-    assert "gõ hai số" in chi.text
+    assert "Gõ hai số" in chi.text
     await chi.say("410 100")
+    await chi.say("hom nay")
     await chi.say("75 %")
     await chi.say("31/02/2027")
-    assert "sau hôm nay" in chi.text
+    assert "Hạn chót là ngày nào?" in chi.text
     await chi.say("28/02/2027")
-    assert "Thôn 3: tổng số 410, hôm nay đã đạt 100, mục tiêu 75% trước 28/02/2027" in chi.text
+    assert (
+        "Thôn 3: tổng số 410, ban đầu 100 ngày 25/11/2026, mục tiêu 75% trước 28/02/2027"
+        in chi.text
+    )
     await chi.say("1")
     assert "Đã lưu ✅" in chi.text
     async with sessionmaker() as session:
