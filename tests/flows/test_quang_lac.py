@@ -139,3 +139,19 @@ async def test_4g_in_households_with_2g_and_qr_in_business_households(
     assert "Đạt 2/120 hộ (1,7%) · mục tiêu 90% = 108 trước 31/05/2024" in chi.text
     await chi.say("/tiendo qr")
     assert "Đạt 1/25 cơ sở (4,0%) · mục tiêu 100% = 25 trước 31/05/2024" in chi.text
+
+
+async def test_official_sets_the_qr_target_with_the_plans_dates(quang_lac, chat, sessionmaker):
+    chi = await join(chat("chi"), quang_lac.invites["official"], "Lý Thị Chi")
+    for line in ("/muctieu", "qr", "toan xa", "30 2"):
+        await chi.say(line)
+    assert "Số 2 ban đầu được đếm vào ngày nào?" in chi.text
+    await chi.say("04/04/2024")
+    await chi.say("100%")
+    await chi.say("03/04/2024")
+    assert "hạn 03/04/2024 trước ngày ban đầu 04/04/2024" in chi.text
+    await chi.say("31/05/2024")
+    assert "tổng số 30, ban đầu 2 ngày 04/04/2024, mục tiêu 100% trước 31/05/2024" in chi.text
+    await chi.say("1")
+    await chi.say("/tiendo qr")
+    assert "Đạt 2/30 cơ sở (6,7%) · mục tiêu 100% = 30 trước 31/05/2024" in chi.text
