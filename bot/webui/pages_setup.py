@@ -6,29 +6,28 @@ Every change goes through the same model functions as the chat and the CLI (`set
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import date, datetime
-
 import segno
 from aiohttp import web
 from sqlalchemy import select
 
 from bot.webui.core import Page, not_found, page
 from handlers.flows.auditlog import ACTIONS
-from handlers.numbers import MAX_COUNT, parse_int
+from handlers.numbers import parse_int as parse_small
+from handlers.problems import problem_text
 from handlers.roles import ROLE_NAMES
 from locales import N_
 from models.audit import audit
 from models.commune import Village
 from models.indicator import Indicator, Target
-from models.keys import fold_digits
 from models.member import Role
 from models.membership import create_invite, show_code
 from models.privacy import latest_audit
+from models.target_rules import Draft, check_target, refused
 from models.targets import TargetIn, set_target
+from models.values import parse_date, parse_goal, parse_int
 
 AUDIT_SHOWN = 200
+FIELDS = ("population", "baseline", "baseline_date", "goal", "deadline")
 # What the chat's /nhatky does not name yet, keyed by (action, entity).
 MORE_ACTIONS = {
     ("set", "target"): N_("changed a target"),
@@ -62,7 +61,9 @@ async def _targets(p: Page) -> list[tuple[Target, Indicator, str | None]]:
 
 @page(Role.OFFICIAL)
 async def targets_page(p: Page) -> web.Response:
-    return p.render("targets.html", targets=await _targets(p), saved=p.request.query.get("ok"))
+    return p.render(
+        "targets.html", targets=await _targets(p), saved=p.request.query.get("ok"), warnings=[]
+    )
 
 
 async def _one(p: Page) -> tuple[Target, Indicator, str | None] | None:
@@ -104,66 +105,24 @@ def _goal_text(p: Page, target: Target) -> str:
     return p.t.num(percent, 0 if float(percent).is_integer() else 1) + "%"
 
 
-@dataclass(frozen=True)
-class Goal:
-    percent: float | None
-    count: int | None
-
-
-def parse_goal(text: str) -> Goal | None:
-    """`70%`, `28,6%` or a count like `1.300`."""
-    text = fold_digits(text).replace(" ", "")
-    match = re.fullmatch(r"([0-9]{1,3}(?:[,.][0-9]{1,2})?)%", text)
-    if match:
-        return Goal(float(match.group(1).replace(",", ".")), None)
-    count = parse_int(text.replace(".", ""), lo=0, hi=MAX_COUNT)
-    return Goal(None, count) if count is not None else None
-
-
-def parse_date(text: str) -> date | None:
-    text = fold_digits(text).strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar day
-        except ValueError:
-            continue
-    return None
-
-
-def check_target(
-    form: dict[str, str],
-) -> tuple[dict[str, object], list[str]]:
-    """The form's values and every refusal, each a msgid (the chat's and the CLI's rules)."""
-    errors: list[str] = []
-    population = parse_int(form.get("population", "").replace(".", ""), lo=0, hi=MAX_COUNT)
-    baseline = parse_int(form.get("baseline", "").replace(".", ""), lo=0, hi=MAX_COUNT)
+def read_form(form: dict[str, str]) -> tuple[Draft | None, list[str]]:
+    """The form as a target draft, or what could not be read (msgids); the rules come after."""
+    unread: list[str] = []
+    population = parse_int(form.get("population", ""))
+    baseline = parse_int(form.get("baseline", ""))
     baseline_date = parse_date(form.get("baseline_date", ""))
     deadline = parse_date(form.get("deadline", ""))
     goal = parse_goal(form.get("goal", ""))
-    if population is None or population < 1:
-        errors.append(N_("The total must be a whole number from 1."))
-    if baseline is None:
-        errors.append(N_("The baseline must be a whole number."))
-    elif population is not None and baseline > population:
-        errors.append(N_("The baseline cannot be above the total."))
+    if population is None or baseline is None:
+        unread.append(N_("Type the total and the baseline as whole numbers, e.g. 1.857."))
     if baseline_date is None or deadline is None:
-        errors.append(N_("Type dates as day/month/year, e.g. 30/11/2024."))
-    elif deadline < baseline_date:
-        errors.append(N_("The deadline cannot be before the baseline date."))
+        unread.append(N_("Type dates as day/month/year, e.g. 30/11/2024."))
     if goal is None:
-        errors.append(N_("Type the target as a percent like 70% or a number like 1300."))
-    elif goal.percent is not None and not 0 < goal.percent <= 100:
-        errors.append(N_("A percent target must be above 0 and at most 100%."))
-    elif goal.count is not None and population is not None and not 0 < goal.count <= population:
-        errors.append(N_("A target count must be from 1 to the total."))
-    values = {
-        "population": population,
-        "baseline": baseline,
-        "baseline_date": baseline_date,
-        "deadline": deadline,
-        "goal": goal,
-    }
-    return values, errors
+        unread.append(N_("Type the target as a percent like 70% or a number like 1300."))
+    if unread:
+        return None, unread
+    percent, count = goal
+    return Draft(population, baseline, baseline_date, deadline, percent, count), []
 
 
 @page(Role.OFFICIAL)
@@ -173,10 +132,22 @@ async def target_save(p: Page) -> web.Response:
         return not_found(p)
     target, indicator, place = found
     form = await p.form()
-    values, errors = check_target(form)
-    if errors:
-        shown = {k: form.get(k, "") for k in ("population", "baseline", "baseline_date", "goal")}
-        shown["deadline"] = form.get("deadline", "")
+    draft, unread = read_form(form)
+    problems = []
+    if draft is not None:
+        # The one check of a target, as the CLI, the plan workbook and /muctieu use it.
+        problems = await check_target(
+            p.session,
+            commune_id=p.viewer.commune_id,
+            indicator_id=indicator.id,
+            village_id=target.village_id,
+            draft=draft,
+        )
+    if draft is None or refused(problems):
+        errors = [p.t._(e) for e in unread] + [
+            problem_text(p.t, x) for x in problems if not x.warning
+        ]
+        shown = {k: form.get(k, "") for k in FIELDS}
         return p.render(
             "target.html",
             status=400,
@@ -184,21 +155,20 @@ async def target_save(p: Page) -> web.Response:
             indicator=indicator,
             place=place,
             values=shown,
-            errors=[p.t._(e) for e in errors],
+            errors=errors,
         )
-    goal: Goal = values["goal"]
     await set_target(
         p.session,
         commune_id=p.viewer.commune_id,
         target=TargetIn(
             indicator_id=indicator.id,
             village_id=target.village_id,
-            population=values["population"],
-            baseline=values["baseline"],
-            baseline_date=values["baseline_date"],
-            deadline=values["deadline"],
-            percent=goal.percent,
-            count=goal.count,
+            population=draft.population,
+            baseline=draft.baseline,
+            baseline_date=draft.baseline_date,
+            deadline=draft.deadline,
+            percent=draft.percent,
+            count=draft.count,
         ),
     )
     audit(
@@ -211,12 +181,16 @@ async def target_save(p: Page) -> web.Response:
         detail={
             "indicator": indicator.id,
             "village": target.village_id,
-            "population": values["population"],
-            "baseline": values["baseline"],
+            "population": draft.population,
+            "baseline": draft.baseline,
             "via": "web",
         },
         at=p.ui.clock(),
     )
+    warnings = [problem_text(p.t, x) for x in problems if x.warning]
+    if warnings:
+        # Saved, with what the official should check (area totals above the commune's).
+        return p.render("targets.html", targets=await _targets(p), saved="1", warnings=warnings)
     raise web.HTTPSeeOther("/web/caidat/muctieu?ok=1")
 
 
@@ -257,8 +231,8 @@ async def invite_make(p: Page) -> web.Response:
     role = form.get("role", "")
     raw_village = form.get("village", "")
     village = next((v for v in villages if str(v[0]) == raw_village), None)
-    uses = parse_int(form.get("uses", ""), lo=1, hi=1000)
-    days = parse_int(form.get("days", ""), lo=1, hi=365)
+    uses = parse_small(form.get("uses", ""), lo=1, hi=1000)
+    days = parse_small(form.get("days", ""), lo=1, hi=365)
     error = None
     if role not in {r.value for r in INVITE_ROLES}:
         error = N_("Pick a role.")

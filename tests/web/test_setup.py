@@ -102,12 +102,13 @@ async def test_target_form_refuses_what_the_rules_refuse(member_client, client, 
         "deadline": "30/11/2024",
     }
     cases = [
-        ({"baseline": "2000"}, "không thể lớn hơn tổng số"),
-        ({"goal": "120%"}, "lớn hơn 0 và tối đa 100%"),
-        ({"goal": "0%"}, "lớn hơn 0 và tối đa 100%"),
-        ({"goal": "5000"}, "từ 1 đến tổng số"),
-        ({"deadline": "01/01/2024"}, "không thể trước ngày ban đầu"),
+        ({"baseline": "2000"}, "số ban đầu 2.000 lớn hơn tổng số 1.857"),
+        ({"goal": "120%"}, "phải lớn hơn 0 và không quá 100%"),
+        ({"goal": "0%"}, "phải lớn hơn 0 và không quá 100%"),
+        ({"goal": "5000"}, "số mục tiêu 5.000 lớn hơn tổng số 1.857"),
+        ({"deadline": "01/01/2024"}, "hạn 01/01/2024 trước ngày ban đầu 30/08/2024"),
         ({"deadline": "hôm nay"}, "ngày/tháng/năm"),
+        ({"population": "nhiều"}, "số nguyên"),
     ]
     for change, message in cases:
         response = await client.post(f"/web/caidat/muctieu/{target.id}", data={**good, **change})
@@ -192,3 +193,26 @@ async def test_audit_log_table_lists_changes(member_client, client, sessionmaker
     html = await (await client.get("/web/caidat/nhatky")).text()
     row = re.search(r'<table class="sortable" id="audit">.*?<tbody>(.*?)</tbody>', html, re.S)
     assert "Trần Văn Cán" in row.group(1) and "đã tạo mã mời" in row.group(1)
+
+
+async def test_area_totals_above_the_commune_save_with_a_warning(
+    member_client, client, sessionmaker
+):
+    await member_client("off", "official")
+    target = await _dien_target(sessionmaker, "Thôn 1")
+    form_page = await (await client.get(f"/web/caidat/muctieu/{target.id}")).text()
+    response = await client.post(
+        f"/web/caidat/muctieu/{target.id}",
+        data={
+            "csrf": csrf_of(form_page),
+            "population": "1.800",
+            "baseline": str(target.baseline),
+            "baseline_date": f"{target.baseline_date:%d/%m/%Y}",
+            "goal": "70%",
+            "deadline": f"{target.deadline:%d/%m/%Y}",
+        },
+    )
+    html = await response.text()
+    assert response.status == 200 and 'id="saved"' in html
+    assert "nhiều hơn tổng số toàn xã 1.857" in html
+    assert (await _dien_target(sessionmaker, "Thôn 1")).population == 1800
