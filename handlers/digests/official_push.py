@@ -11,6 +11,10 @@ from locales import Translator
 from models.progress import ProgressRow
 from models.reporting import Period
 
+# At most 1 + 6 + 1 + 6 = 14 lines: the title, areas, and behind pace (a phone screen).
+DIGEST_AREAS = 5
+DIGEST_BEHIND = 5
+
 
 def report_reminder_text(t: Translator, *, due: list[tuple[Period, date]]) -> Reply:
     """The reports the rhythm names that are due next, each with its date and command."""
@@ -38,10 +42,19 @@ def weekly_digest_text(
     lines = [t._("📊 Week {start} – {end}", start=t.date(start), end=t.date(end))]
     if not by_village:
         lines.append(t._("No conversions logged last week."))
-    for village, per in by_village.items():
+    # A phone screen: the busiest areas and the first lines behind pace; the rest is /tiendo.
+    busiest = sorted(by_village.items(), key=lambda item: -sum(item[1].values()))
+    for village, per in busiest[:DIGEST_AREAS]:
         parts = " · ".join(f"{name} {t.num(n)}" for name, n in per.items())
         lines.append(f"{village}: {parts}")
+    if len(busiest) > DIGEST_AREAS:
+        more = len(busiest) - DIGEST_AREAS
+        lines.append(t.ngettext("… and {n} more area", "… and {n} more areas", more))
     if behind:
         lines.append(t._("Behind pace:"))
-        lines += [village_status_line(t, row) for row in behind]
+        furthest = sorted(behind, key=lambda row: row.percent or 0.0)
+        lines += [village_status_line(t, row) for row in furthest[:DIGEST_BEHIND]]
+        if len(behind) > DIGEST_BEHIND:
+            more = len(behind) - DIGEST_BEHIND
+            lines.append(t._("… and {n} more behind pace: /tiendo", n=t.num(more)))
     return Reply("\n".join(lines), lang=t.lang)
