@@ -6,12 +6,15 @@ import math
 from datetime import timedelta
 
 from handlers.context import Context
-from models import membership
+from models import membership, throttle
 
 
 async def cooldown_text(ctx: Context) -> str | None:
     """The refusal to show while this account is cooling down, or None when it may try."""
     inc = ctx.incoming
+    # A brand-new account has no row to lock yet: a burst of codes sent at once would all count
+    # zero tries. Checks of one account run one after another (to the end of the turn).
+    await throttle.serialize(ctx.session, "wrong-code", inc.channel, inc.user_id)
     tries, oldest = await membership.wrong_tries(
         ctx.session, channel=inc.channel, user_id=inc.user_id, kind="invite", now=ctx.now
     )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from handlers import (
     drafts,
     flows,  # noqa: F401 - importing fills the registry
+    stranger_limit,
 )
 from handlers.context import Context
 from handlers.messages import Reply, Result, State, done, keep
@@ -28,6 +30,21 @@ def split_command(text: str) -> tuple[str, str] | None:
 
 
 async def handle(ctx: Context) -> Result:
+    if ctx.member is not None or stranger_limit.proven(ctx):
+        return await _settled(ctx)
+    limited = await stranger_limit.gate(ctx)
+    if limited is not None:
+        result = limited
+    else:
+        result = await _settled(ctx)
+        if result.replies:
+            await stranger_limit.count(ctx)
+    # Marked so a channel with a message quota counts them apart from members' answers.
+    result.replies = [replace(r, to_stranger=True) for r in result.replies]
+    return result
+
+
+async def _settled(ctx: Context) -> Result:
     before = ctx.state
     parsed = split_command(ctx.text)
     result = await _route(ctx, parsed)

@@ -69,6 +69,8 @@ class Reply:
     # Set by the pipeline: the conversation version the choices belong to, and the language.
     version: int = 0
     lang: str = "vi"
+    # An answer to someone who has not joined (rate-limited; counted apart from the quota).
+    to_stranger: bool = False
 
 
 @dataclass

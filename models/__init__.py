@@ -10,6 +10,7 @@ from models.indicator import CommuneIndicator, Indicator, Target, Unit
 from models.member import ChannelAccount, FailedAttempt, InviteCode, LinkCode, Member, Role
 from models.outbox import BotUsage, JobRun, OutboxMessage
 from models.reach import HouseholdReach
+from models.throttle import RateMark
 from models.visit import Outcome, Visit
 from models.websession import WebLogin, WebSession
 
@@ -32,6 +33,7 @@ __all__ = [
     "Member",
     "OutboxMessage",
     "Outcome",
+    "RateMark",
     "Role",
     "Target",
     "Unit",

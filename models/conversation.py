@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import Field, SQLModel
 
 from models.base import UTCDateTime, dialect_insert, utcnow
+from models.throttle import serialize
 
 
 class Conversation(SQLModel, table=True):
@@ -69,7 +70,12 @@ def _save_statement(dialect: str) -> Any:
 async def load_conversation(
     conn: AsyncConnection, *, channel: str, chat_id: str
 ) -> ConversationRow:
-    """The chat's row, locked for this transaction."""
+    """The chat's row, locked for this transaction.
+
+    On PostgreSQL the chat's advisory lock comes first: a chat's first messages have no row to
+    lock yet, so without it a burst of them would run side by side (and later locks taken in a
+    turn could wait for each other in a circle)."""
+    await serialize(conn, "chat", channel, chat_id)
     row = (await conn.execute(_LOAD, {"channel": channel, "chat_id": chat_id})).first()
     if row is None:
         return ConversationRow(channel, chat_id)

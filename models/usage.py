@@ -25,6 +25,11 @@ class Recipient:
     locale: str
 
 
+def strangers_of(bot: str) -> str:
+    """The bot's second account: answers to people who have not joined, counted apart."""
+    return f"{bot}#strangers"
+
+
 def month_of(now: datetime) -> str:
     return now.strftime("%Y-%m")
 

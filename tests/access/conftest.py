@@ -15,11 +15,12 @@ from models.member import Role
 from models.membership import create_invite
 from tests.conftest import join
 
-# Tables whose rows a refused command must leave alone (inbound/conversation record every turn).
+# Tables whose rows a refused command must leave alone (inbound/conversation record every turn,
+# rate_mark every answer to someone who has not joined).
 GUARDED = sorted(
     t.name
     for t in metadata.sorted_tables
-    if t.name not in {"inbound", "conversation", "bot_usage", "alembic_version"}
+    if t.name not in {"inbound", "conversation", "bot_usage", "alembic_version", "rate_mark"}
 )
 
 

@@ -127,23 +127,31 @@ async def test_without_public_url_images_and_files_become_text_and_a_hint(zalo, 
 
 
 async def test_quota_spent_skips_pushes_but_replies_still_go(zalo, demo, sessionmaker, caplog):
-    env = await zalo(quota=10)
+    env = await zalo(quota=20)
     official = env.user("u-official", "")
-    await join(official, demo.invites["official"], "Lê Văn Cán")  # 3 replies
+    # 2 answers before a valid code: counted apart, as answers to someone who has not joined.
+    await join(official, demo.invites["official"], "Lê Văn Cán")
     channel = env.channels[0]
-    for _ in range(5):
+    for _ in range(12):
         assert (await channel.deliver("u-x", "1111", [Reply("nhắc việc")])).ok
-    # The 8th message crossed 80%: the official was warned once (that message counts too).
-    warnings = [s.text for s in env.bot().sent if "tin nhắn của tháng này" in s.text]
-    assert len(warnings) == 1 and "8/10" in warnings[0]
-    assert "zalo bot 1111: 8 of 10 messages sent this month" in caplog.text
+    assert not [s for s in env.bot().sent if "tin nhắn của tháng này" in s.text]
+    # The 16th message crossed 80%: the official was warned once (that message counts too),
+    # and told who spends the messages.
     assert (await channel.deliver("u-x", "1111", [Reply("nhắc việc")])).ok
+    warnings = [s.text for s in env.bot().sent if "tin nhắn của tháng này" in s.text]
+    assert len(warnings) == 1 and "16/20" in warnings[0]
+    assert (
+        "14 tin cho thành viên" in warnings[0] and "2 tin cho người chưa tham gia" in warnings[0]
+    )
+    assert "16 of 20 messages sent this month (14 to members, 2 to people who" in caplog.text
+    for _ in range(3):
+        assert (await channel.deliver("u-x", "1111", [Reply("nhắc việc")])).ok
     assert await channel.deliver("u-x", "1111", [Reply("nhắc việc")]) == Delivery(
         ok=False, error="quota"
     )
     await official.send("/trogiup")  # a user's own turn is still answered
     assert "/lienket" in official.last_text
-    assert await usage_rows(sessionmaker) == [("1111", 11, True)]
+    assert await usage_rows(sessionmaker) == [("1111", 19, True), ("1111#strangers", 2, False)]
 
 
 async def test_two_bots_count_separately_and_accounts_remember_their_bot(zalo, demo, sessionmaker):
@@ -154,7 +162,13 @@ async def test_two_bots_count_separately_and_accounts_remember_their_bot(zalo, d
     await join(hai, demo.invites["leader"], "Trần Văn Hải")
     assert len(lan._mine()) == 3 and len(hai._mine()) == 3
     assert env.bot(0).sent[0].chat_id == "u-lan" and env.bot(1).sent[0].chat_id == "u-hai"
-    assert await usage_rows(sessionmaker) == [("1111", 3, False), ("2222", 3, False)]
+    # Answers before a valid invite code are counted apart, per bot.
+    assert await usage_rows(sessionmaker) == [
+        ("1111", 1, False), ("1111#strangers", 2, False),
+        ("2222", 1, False), ("2222#strangers", 2, False),
+    ]  # fmt: skip
+    await lan.send("/trogiup")
+    assert ("1111", 2, False) in await usage_rows(sessionmaker)
 
 
 async def test_webhook_refuses_a_wrong_secret(zalo):

@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 WARN_SHARE = 0.8
+# At most this share of the month's messages answers people who have not joined: the rest is
+# kept for members and the scheduled pushes (models/usage.strangers_of counts them apart).
+STRANGER_SHARE = 0.2
 # Send "typing…" only when a turn is slow, so quick answers spend no extra API call.
 TYPING_AFTER = 1.0
 # Replies to a user's own message are retried a little (the outbox retries pushes itself).
@@ -363,21 +366,49 @@ class ZaloChannel:
     ) -> None:
         """Send every part; raises ZaloError when a part still fails after `tries` attempts.
         `then()` runs as soon as every part went (before they are counted)."""
+        rendered = [part for reply in replies for part in adapter.render(reply, self.links)]
+        stranger = any(r.to_stranger for r in replies)
+        if stranger and not await self._reserve_for_stranger(len(rendered)):
+            log.info("zalo bot %s: answer to someone who has not joined not sent: their share "
+                     "of this month's messages is spent", self.bot)  # fmt: skip
+            if then is not None:
+                await then()
+            return
         parts = 0
         try:
-            for reply in replies:
-                for part in adapter.render(reply, self.links):
-                    await self._send_part(chat_id, part, tries)
-                    parts += 1
+            for part in rendered:
+                await self._send_part(chat_id, part, tries)
+                parts += 1
             if then is not None:
                 await then()
         finally:
             for _ in range(parts):
                 try:
-                    await self._count()
+                    await self._count(stranger=stranger)
                 except Exception as exc:  # a count lost must not fail the turn
                     log.warning("zalo bot %s: send not counted (%s)", self.bot,
                                 type(exc).__name__)  # fmt: skip
+
+    async def _used(self, session) -> tuple[int, int]:
+        """Messages sent this month: to members (and pushes), and to people not joined."""
+        month = self._month()
+        members = await usage.usage(session, channel=self.name, bot=self.bot, month=month)
+        others = await usage.usage(
+            session, channel=self.name, bot=usage.strangers_of(self.bot), month=month
+        )
+        return members.sent, others.sent
+
+    async def _reserve_for_stranger(self, n: int) -> bool:
+        """Take n messages from the strangers' share before sending (concurrent answers cannot
+        all pass a check made before any of them counted); False when it is spent."""
+        month, others = self._month(), usage.strangers_of(self.bot)
+        async with self.pipeline.sessionmaker() as session, session.begin():
+            await usage.count_sent(session, channel=self.name, bot=others, month=month, n=n)
+            members, strangers = await self._used(session)
+            if strangers <= self.quota * STRANGER_SHARE and members + strangers <= self.quota:
+                return True
+            await usage.count_sent(session, channel=self.name, bot=others, month=month, n=-n)
+        return False
 
     async def _send_part(self, chat_id: str, part: adapter.Send, tries: int) -> None:
         for attempt in range(1, tries + 1):
@@ -397,8 +428,9 @@ class ZaloChannel:
         if bot and bot != self.bot:
             log.warning("zalo bot %s: delivery meant for bot %s", self.bot, bot)
         async with self.pipeline.sessionmaker() as session:
-            row = await usage.usage(session, channel=self.name, bot=self.bot, month=self._month())
-        if row.sent >= self.quota:
+            members, strangers = await self._used(session)
+        # Strangers can spend at most STRANGER_SHARE: pushes keep the rest of the month.
+        if members + strangers >= self.quota:
             return Delivery(ok=False, error="quota")
         try:
             await self.send(chat_id, replies)
@@ -409,14 +441,19 @@ class ZaloChannel:
     def _month(self) -> str:
         return usage.month_of(self.clock().astimezone(self.tz))
 
-    async def _count(self, *, warn: bool = True) -> None:
+    async def _count(self, *, warn: bool = True, stranger: bool = False) -> None:
         month = self._month()
         async with self.pipeline.sessionmaker() as session, session.begin():
-            row = await usage.count_sent(session, channel=self.name, bot=self.bot, month=month)
+            # A stranger's answer was counted when it was reserved. The members' row also
+            # holds whether officials were warned this month.
+            row = await usage.count_sent(
+                session, channel=self.name, bot=self.bot, month=month, n=0 if stranger else 1
+            )
+            members, strangers = await self._used(session)
             claimed = (
                 warn
                 and not row.warned
-                and row.sent >= self.quota * WARN_SHARE
+                and members + strangers >= self.quota * WARN_SHARE
                 and await usage.claim_warning(
                     session, channel=self.name, bot=self.bot, month=month
                 )
@@ -427,22 +464,29 @@ class ZaloChannel:
                 else []
             )
         if claimed:
-            await self._warn(row.sent, officials)
+            await self._warn(members, strangers, officials)
 
-    async def _warn(self, sent: int, officials: list[usage.Recipient]) -> None:
-        log.warning("zalo bot %s: %d of %d messages sent this month", self.bot, sent, self.quota)
+    async def _warn(self, members: int, strangers: int, officials: list[usage.Recipient]) -> None:
+        log.warning(
+            "zalo bot %s: %d of %d messages sent this month (%d to members, %d to people who "
+            "have not joined)", self.bot, members + strangers, self.quota, members, strangers,
+        )  # fmt: skip
         for person in officials:
             t = translator(person.locale)
             text = t.ngettext(
-                "Zalo bot {bot} has sent {sent} of its {n} message this month. "
+                "Zalo bot {bot} has sent {sent} of its {n} message this month: {members} to "
+                "members (answers and reminders) and {strangers} to people who have not joined. "
                 "When they run out, scheduled reminders stop until next month; "
                 "consider a second bot (ZALO_BOT_TOKENS).",
-                "Zalo bot {bot} has sent {sent} of its {n} messages this month. "
+                "Zalo bot {bot} has sent {sent} of its {n} messages this month: {members} to "
+                "members (answers and reminders) and {strangers} to people who have not joined. "
                 "When they run out, scheduled reminders stop until next month; "
                 "consider a second bot (ZALO_BOT_TOKENS).",
                 self.quota,
                 bot=self.bot,
-                sent=t.num(sent),
+                sent=t.num(members + strangers),
+                members=t.num(members),
+                strangers=t.num(strangers),
             )
             try:
                 await self.client.send_message(person.chat_id, text)
