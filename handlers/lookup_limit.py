@@ -39,14 +39,7 @@ async def refusal(ctx: Context, rows: Iterable[HouseholdRow]) -> Reply | None:
     since = ctx.now - WINDOW
     reached = await reached_since(ctx.session, member_id=member.id, since=since)
     if len(reached | outside) > MAX_OUTSIDE_PER_DAY:
-        log.info("outside-village lookup refused: member %s, %s reached", member.id, len(reached))
-        return Reply(
-            ctx._(
-                "You have looked up many households outside your village today, so I cannot "
-                "show this one. You can still log visits in your own village. If you need to "
-                "log more elsewhere, please ask your team leader or a commune official."
-            )
-        )
+        return _refused(ctx, len(reached))
     # Only first reaches are recorded: a repeat within the window is already counted.
     await record_reach(
         ctx.session,
@@ -56,3 +49,27 @@ async def refusal(ctx: Context, rows: Iterable[HouseholdRow]) -> Reply | None:
         since=since,
     )
     return None
+
+
+async def key_refusal(ctx: Context, row: HouseholdRow | None) -> Reply | None:
+    """For a lookup by exact code or phone. A known household counts as in `refusal`; once the
+    limit is reached an unknown key gets the very same refusal, so the answer never tells
+    whether a phone or code is registered somewhere in the commune."""
+    if row is not None:
+        return await refusal(ctx, [row])
+    member = ctx.member
+    if member.at_least(Role.OFFICIAL) or member.village_id is None:
+        return None
+    reached = await reached_since(ctx.session, member_id=member.id, since=ctx.now - WINDOW)
+    return _refused(ctx, len(reached)) if len(reached) >= MAX_OUTSIDE_PER_DAY else None
+
+
+def _refused(ctx: Context, reached: int) -> Reply:
+    log.info("outside-village lookup refused: member %s, %s reached", ctx.member.id, reached)
+    return Reply(
+        ctx._(
+            "You have looked up many households outside your village today, so I cannot "
+            "show this one. You can still log visits in your own village. If you need to "
+            "log more elsewhere, please ask your team leader or a commune official."
+        )
+    )

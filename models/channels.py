@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -26,6 +27,26 @@ async def link_group(
         .where(Village.id == village_id)
         .values(group_channel=channel, group_chat_id=chat_id)
     )
+
+
+@dataclass(frozen=True)
+class LinkedVillage:
+    id: int
+    name: str
+
+
+async def group_village(
+    session: AsyncSession, *, channel: str, chat_id: str
+) -> LinkedVillage | None:
+    """The village (of any commune) this group chat is linked to, if any."""
+    row = (
+        await session.execute(
+            select(Village.id, Village.name).where(
+                Village.group_channel == channel, Village.group_chat_id == chat_id
+            )
+        )
+    ).first()
+    return LinkedVillage(*row) if row else None
 
 
 async def mark_unreachable(

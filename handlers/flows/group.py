@@ -11,7 +11,7 @@ from handlers.context import Context
 from handlers.messages import Reply, Result, done
 from handlers.registry import command
 from locales import N_
-from models.channels import link_group
+from models.channels import group_village, link_group
 from models.member import Role
 
 
@@ -32,6 +32,17 @@ async def link_village_group(ctx: Context) -> Result:
         )
     if ctx.member.village_id is None:
         return done(Reply(ctx._("Only a village team leader can link a village group.")))
+    linked = await group_village(ctx.session, channel=incoming.channel, chat_id=incoming.chat_id)
+    if linked is not None and linked.id != ctx.member.village_id:
+        # Moving another area's group silently would hand its leaderboards to a stranger.
+        return done(
+            Reply(
+                ctx._(
+                    "This group is already linked to {village}, so nothing was changed.",
+                    village=linked.name,
+                )
+            )
+        )
     await link_group(
         ctx.session,
         village_id=ctx.member.village_id,

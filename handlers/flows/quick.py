@@ -156,15 +156,15 @@ async def _household(ctx: Context, data: dict, parsed: Parsed) -> Result:
             code=value if parsed.kind == "code" else None,
             phone=value if parsed.kind == "phone" else None,
         )
+        refused = await lookup_limit.key_refusal(ctx, row)
+        if refused:
+            return keep(refused)
         if row is None:
             data["typed"] = {parsed.kind: value}
             result = await new_household(ctx, data)
             note = ctx._("This household is new. Let us add it.")
             result.replies.insert(0, Reply(note))
             return result
-        refused = await lookup_limit.refusal(ctx, [row])
-        if refused:
-            return keep(refused)
         data["hh"] = row.id
         return await advance(ctx, data)
     found = await search_households(

@@ -74,7 +74,10 @@ async def _search(ctx: Context, data: dict, text: str) -> Result:
     found = await search_households(
         ctx.session, commune_id=member.commune_id, village_id=member.village_id, text=text
     )
-    refused = await lookup_limit.refusal(ctx, found.rows)
+    if found.kind in ("code", "phone") and not found.rows:
+        refused = await lookup_limit.key_refusal(ctx, None)  # unknown looks like known
+    else:
+        refused = await lookup_limit.refusal(ctx, found.rows)
     if refused:
         # Another household of the own village may still be typed at this step.
         return ask(ctx, "find", data, refused)
@@ -238,7 +241,7 @@ async def on_new_keys(ctx: Context) -> Result:
             )
         )
     same = await by_key(ctx.session, commune_id=ctx.member.commune_id, code=code, phone=phone)
-    refused = await lookup_limit.refusal(ctx, [same] if same else [])
+    refused = await lookup_limit.key_refusal(ctx, same)
     if refused:
         return keep(Reply(refused.text, tuple(ctx.state.choices)))
     if same is not None:

@@ -15,8 +15,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from handlers.digests.progress import LATE_DATE_LIMIT
-from handlers.reports.cells import put
 from locales import Translator
+from models.cells import put
 from models.progress import CountRow, ProgressRow
 from models.report import ActivityLine, ConversionLine
 

@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from models.catalogue import CATALOGUE
+from models.cells import append as put_row
 from models.commune import AreaKind
 from models.keys import fold
 from models.places import AREA_WORDS, COMMUNE_WORDS, area_kind, area_name, commune_kind
@@ -294,11 +295,12 @@ GUIDE = [
 def _sheet(wb: Workbook, sheet: s.Sheet, rows: list[list[Any]]):
     ws = wb.create_sheet(sheet.title)
     headers = [title for title, _ in sheet.columns.values()]
-    ws.append(headers)
+    put_row(ws, headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([_safe(v) for v in row])
+        # Formula-looking text stays text (models/cells), without a visible apostrophe.
+        put_row(ws, row)
     for i, title in enumerate(headers):
         ws.column_dimensions[chr(ord("A") + i)].width = max(12, len(title) + 4)
     for column in sheet.columns:
@@ -309,19 +311,12 @@ def _sheet(wb: Workbook, sheet: s.Sheet, rows: list[list[Any]]):
     return ws
 
 
-def _safe(value: Any) -> Any:
-    """Text that Excel would read as a formula is written as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def write_plan(plan: s.Plan, path: str | Path, *, guide: list[str] | None = None) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = s.GUIDE_TITLE
     for line in guide if guide is not None else GUIDE:
-        ws.append([line])
+        put_row(ws, [line])
     ws.column_dimensions["A"].width = 120
     c = plan.commune
     commune_rows = [[c.name, COMMUNE_WORDS[c.kind], c.province, c.note]] if c else []

@@ -3,7 +3,8 @@
 openpyxl stores any string starting with "=" as a live formula, and spreadsheet programs run
 "+", "-", "@" (and a leading tab or carriage return) as one too. Household and member names
 come from chat, so every workbook the code writes goes through `put`
-(tests/security/test_formula_cells.py fails for a module using openpyxl that does not).
+(tests/security/test_formula_cells.py fails for a module using openpyxl that does not). It lives
+in models/ so both the report writers (handlers/) and the plan export (models/plan) can use it.
 """
 
 from __future__ import annotations
