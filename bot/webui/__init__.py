@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.webui import pages_area, pages_progress, pages_reports, pages_setup, signin
+from bot.webui import (
+    pages_area,
+    pages_plan,
+    pages_progress,
+    pages_reports,
+    pages_setup,
+    signin,
+)
 from bot.webui.core import STATIC_DIR, UI_KEY, WebUI, security_headers
 
 
@@ -16,7 +23,7 @@ def make_webui(ui: WebUI) -> web.Application:
     sub = web.Application(middlewares=[security_headers])
     sub[UI_KEY] = ui
     sub.router.add_static("/static/", STATIC_DIR, append_version=True)
-    for module in (signin, pages_progress, pages_area, pages_reports, pages_setup):
+    for module in (signin, pages_progress, pages_area, pages_reports, pages_setup, pages_plan):
         module.routes(sub.router)
     return sub
 
