@@ -1,5 +1,5 @@
 """Setting up a real commune: `cdsbot import households|targets`, `target set`, `village`,
-`indicator` — all operator-facing, printed in English, personal data never echoed."""
+`indicator` — all operator-facing, printed in DEFAULT_LOCALE, personal data never echoed."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.cli import CliError, find_commune, find_village
-from bot.operator_text import problem
+from bot.operator_text import _, problem
 from bot.work_progress import WorkProgress
 from locales import N_, translator
 from models.audit import audit
@@ -25,6 +25,7 @@ from models.importer import (
 )
 from models.indicator import Indicator, Unit
 from models.keys import fold
+from models.places import area_kind, area_name
 from models.target_table import TargetRow, parse_targets
 from models.targets import TargetIn, TargetRefused, find_indicator, set_target
 
@@ -49,6 +50,9 @@ def register(sub) -> None:
     vadd = village_sub.add_parser("add")
     vadd.add_argument("name")
     vadd.add_argument("--commune")
+    vadd.add_argument(
+        "--kind", default="thon", help="thôn, bản, khu phố, tổ dân phố, chợ, tuyến phố"
+    )
     vadd.set_defaults(func=cmd_village_add)
     vlist = village_sub.add_parser("list")
     vlist.add_argument("--commune")
@@ -115,10 +119,15 @@ async def cmd_import_households(app: App, args: argparse.Namespace) -> int:
 
 def print_report(report: ImportReport) -> str:
     lines = [
-        f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
-        f"skipped {len(report.skipped)}"
+        _(
+            "added {added}, updated {updated}, unchanged {unchanged}, skipped {skipped}",
+            added=report.added,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            skipped=len(report.skipped),
+        )
     ]
-    lines += [f"  row {s.row}: {s.reason}" for s in report.skipped]
+    lines += ["  " + _("row {row}: {reason}", row=s.row, reason=s.reason) for s in report.skipped]
     return "\n".join(lines)
 
 
@@ -135,10 +144,10 @@ async def cmd_import_targets(app: App, args: argparse.Namespace) -> int:
                 await set_target(session, commune_id=commune.id, target=target)
             except TargetRefused as exc:
                 reasons = "; ".join(problem(p) for p in exc.problems)
-                raise CliError(f"row {row.row}: {reasons}") from None
+                raise CliError(_("row {row}: {reason}", row=row.row, reason=reasons)) from None
             except (ValueError, CliError) as exc:
-                raise CliError(f"row {row.row}: {exc}") from None
-    print(f"{len(rows)} targets set.")
+                raise CliError(_("row {row}: {reason}", row=row.row, reason=exc)) from None
+    print(_("{n} targets set.", n=len(rows)))
     return 0
 
 
@@ -160,12 +169,16 @@ async def _target_row(session, commune_id: int, row: TargetRow) -> TargetIn:
 
 
 async def cmd_village_add(app: App, args: argparse.Namespace) -> int:
+    kind = area_kind(args.kind)
+    if kind is None:
+        raise CliError(_('"{value}" is not a kind of area.', value=args.kind))
+    name = area_name(args.name, kind)
     async with app.sessionmaker() as session, session.begin():
         commune = await find_commune(session, args.commune)
-        if fold(args.name) in await _villages(session, commune.id):
-            raise CliError(f"{args.name} already exists")
-        session.add(Village(commune_id=commune.id, name=args.name, name_key=fold(args.name)))
-    print(f"Village {args.name} added to {commune.name}.")
+        if fold(name) in await _villages(session, commune.id):
+            raise CliError(_('The area "{name}" already exists.', name=name))
+        session.add(Village(commune_id=commune.id, name=name, name_key=fold(name), kind=kind))
+    print(_('Area "{name}" added to {commune}.', name=name, commune=commune.name))
     return 0
 
 

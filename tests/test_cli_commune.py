@@ -69,3 +69,15 @@ def test_list_rename_and_delete_one_commune(cli, tmp_path, monkeypatch):  # noqa
     # No demo beside a real commune, from `cdsbot demo` or the console.
     again = cli("demo")
     assert again.returncode == 2 and "không thêm xã dùng thử" in again.stderr
+
+
+def test_village_add_names_the_area_by_its_kind(cli):  # noqa: F811
+    assert cli("plan", "apply", str(PLANS / "002_quang_lac.xlsx")).returncode == 0
+    made = cli("village", "add", "Bến xe", "--kind", "chợ")
+    assert made.stdout.strip() == 'Đã thêm địa bàn "Chợ Bến xe" vào Quảng Lạc.'
+    assert cli("village", "add", "6").stdout.strip() == 'Đã thêm địa bàn "Thôn 6" vào Quảng Lạc.'
+    twice = cli("village", "add", "Chợ Bến Xe")
+    assert twice.returncode == 2 and 'Đã có địa bàn "Chợ Bến Xe"' in twice.stderr
+    assert "Chợ Bến xe" in cli("village", "list").stdout.splitlines()
+    english = cli("village", "add", "7", "--kind", "kho", locale="en")
+    assert english.returncode == 2 and '"kho" is not a kind of area.' in english.stderr

@@ -114,8 +114,8 @@ def test_cli_sets_up_a_commune(tmp_path):
     assert proc.returncode == 0, proc.stderr
     proc = cdsbot(tmp, "import", "households", str(path), "--village", "Thon 5")
     assert proc.stdout.splitlines() == [
-        "added 1, updated 0, unchanged 0, skipped 1",
-        "  row 3: bad phone '123'",
+        "thêm 1, cập nhật 0, giữ nguyên 0, bỏ qua 1",
+        "  dòng 3: bad phone '123'",
     ]
     assert "Lê Văn" not in proc.stdout + proc.stderr
     proc = cdsbot(
@@ -150,7 +150,7 @@ def test_cli_sets_up_a_commune(tmp_path):
         encoding="utf-8",
     )
     proc = cdsbot(tmp, "import", "targets", str(targets))
-    assert proc.stdout.strip() == "2 targets set.", proc.stderr
+    assert proc.stdout.strip() == "Đã đặt 2 mục tiêu.", proc.stderr
     proc = cdsbot(tmp, "village", "list")
     assert proc.stdout.split("\n")[:5] == ["Thôn 1", "Thôn 2", "Thôn 3", "Thôn 4", "Thôn 5"]
     assert "DIEN" in cdsbot(tmp, "indicator", "list").stdout

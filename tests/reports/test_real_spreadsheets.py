@@ -185,7 +185,7 @@ def test_cli_imports_with_progress_on_stderr_and_the_report_on_stdout(tmp_path):
     assert cdsbot(tmp_path, "demo").returncode == 0
     proc = cdsbot(tmp_path, "import", "households", str(xlsx(tmp_path / "h.xlsx", ROWS)))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines() == ["added 3, updated 0, unchanged 0, skipped 0"]
+    assert proc.stdout.splitlines() == ["thêm 3, cập nhật 0, giữ nguyên 0, bỏ qua 0"]
     # The operator's locale (vi by default), like backups and restores.
     assert "Đang nhập danh sách hộ: xong, 3/3" in proc.stderr, proc.stderr
 
@@ -201,7 +201,7 @@ def test_targets_csv_with_vietnamese_headers_in_cp1258(tmp_path):
         )
     )
     proc = cdsbot(tmp_path, "import", "targets", str(path))
-    assert proc.returncode == 0 and proc.stdout.strip() == "2 targets set.", proc.stderr
+    assert proc.returncode == 0 and proc.stdout.strip() == "Đã đặt 2 mục tiêu.", proc.stderr
     with sqlite3.connect(tmp_path / "db.sqlite3") as db:
         rows = db.execute(
             "SELECT population, baseline, target_percent FROM target "

@@ -1,0 +1,50 @@
+"""Đức Phổ (plan 003) through real chats: a town whose areas are a market and main streets,
+each named as such, never "Thôn …"; headings say "thị xã"."""
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from models import Commune, Village
+from models.plan import apply_plan, read_plan
+from tests.reports.communes import member_chat
+
+PLAN = Path(__file__).parents[1] / "data" / "plans" / "003_duc_pho.xlsx"
+
+
+async def test_market_and_streets_are_named_as_such(sessionmaker, chat, clock):
+    clock.set_local(2024, 9, 2, 9, 0)
+    plan, problems = read_plan(PLAN)
+    assert problems == []
+    async with sessionmaker() as session, session.begin():
+        await apply_plan(session, plan)
+        commune = (await session.execute(select(Commune))).scalar_one()
+        market = await session.scalar(select(Village.id).where(Village.name == "Chợ Đức Phổ"))
+    official = await member_chat(
+        sessionmaker, chat, clock, commune.id, role="official", user="o1", name="Lê Thị Chi"
+    )
+    await official.say("/start")
+    assert "cán bộ xã ở thị xã Đức Phổ" in official.text
+    await official.say("/tiendo")
+    # One indicator: its detail and the areas come at once.
+    areas = official.text
+    assert areas.startswith("📊 TIẾN ĐỘ THỊ XÃ ĐỨC PHỔ — 02/09/2024")
+    assert "Theo địa bàn:" in areas
+    for name in (
+        "Chợ Đức Phổ",
+        "Đường chính phường Nguyễn Nghiêm",
+        "Đường chính phường Phổ Hòa",
+        "Đường chính phường Phổ Ninh",
+    ):
+        assert name in areas
+    assert "Thôn" not in areas and "thôn" not in areas
+
+    leader = await member_chat(
+        sessionmaker, chat, clock, commune.id, role="leader", user="l1", name="Trần Văn Hải",
+        village_id=market,
+    )  # fmt: skip
+    await leader.say("/start")
+    assert "tổ trưởng ở Chợ Đức Phổ, thị xã Đức Phổ" in leader.text
+    assert "Thôn Chợ" not in leader.text
+    await leader.say("/tiendo")
+    assert "TIẾN ĐỘ CHỢ ĐỨC PHỔ" in leader.text
