@@ -165,3 +165,23 @@ async def test_metrics_show_the_conversation_and_the_fan_out_and_no_person(
     secrets_ |= {a.user_id for a in accounts} | {a.chat_id for a in accounts if a.chat_id}
     leaked = [s for s in secrets_ if s and s in body]
     assert leaked == []
+
+
+async def test_metrics_are_off_unless_turned_on_or_given_a_token(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from bot.run import metrics_endpoint
+    from bot.settings import Settings
+
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's
+    for name in ("METRICS", "METRICS_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+    def endpoint(**settings):
+        return metrics_endpoint(SimpleNamespace(settings=Settings(**settings), engine=None), [])
+
+    assert endpoint() is None
+    assert endpoint(metrics=True).token is None
+    assert endpoint(metrics_token="s3cret-token").token == "s3cret-token"
+    async with TestClient(TestServer(make_web_app(metrics=endpoint()), host="127.0.0.1")) as c:
+        assert (await c.get("/metrics")).status == 404
