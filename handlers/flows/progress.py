@@ -218,27 +218,41 @@ def _ask(
     return Result([Reply(text, tuple(choices))], State("progress", "more", data, list(choices)))
 
 
-async def first_screen(ctx: Context, view: View) -> Result:
+# Indicators per first screen where choices are numbered lines (Zalo, console): with the
+# heading, "more", areas, chart, report and the hint it stays within 15 lines.
+SUMMARY_PAGE = 8
+
+
+async def first_screen(ctx: Context, view: View, page: int = 0) -> Result:
     rows, counts = await _rows(ctx, view)
     groups = _by_indicator(rows)
     if len(groups) + len(counts) <= 1:
         indicator_id = next(iter(groups), None)
         return await detail_screen(ctx, view, indicator_id, rows=rows, counts=counts)
     t = ctx.t
-    lines = [heading(t, view.place, view.day)]
-    choices: list[Choice] = []
+    items: list[tuple[int, str, str]] = []  # indicator, summary line, short label
     for indicator_id, mine in groups.items():
         row, commune = pick_row(mine, view.village_id)
         if row is None:  # only other areas' targets: nothing of this area to show
             continue
         line = summary_line(t, row, commune=commune, kind=ctx.member.commune_kind)
-        label = f"{row.emoji} {row.short(t.lang)}".strip()
-        # Buttons carry a short label under the summary; a numbered list is the summary itself.
-        if ctx.caps.buttons:
-            lines.append(line)
-        choices.append(Choice(f"ind:{indicator_id}", label if ctx.caps.buttons else line))
+        items.append((indicator_id, line, f"{row.emoji} {row.short(t.lang)}".strip()))
     for row in counts:
-        lines.append(count_summary_line(t, row))
+        label = f"{row.emoji} {row.short(t.lang)}".strip()
+        items.append((row.indicator_id, count_summary_line(t, row), label))
+    lines = [heading(t, view.place, view.day)]
+    choices: list[Choice] = []
+    if ctx.caps.buttons:
+        # Buttons carry a short label under the summary lines.
+        lines += [line for _, line, _ in items]
+        choices += [Choice(f"ind:{i}", label) for i, _, label in items]
+    else:
+        # A numbered list is the summary itself, a page at a time.
+        shown, more = page_of(items, page, SUMMARY_PAGE)
+        choices += [Choice(f"ind:{i}", line) for i, line, _ in shown]
+        if more:
+            left = len(items) - (page + 1) * SUMMARY_PAGE
+            choices.append(Choice(f"page:{page + 1}", t._("More ({n})", n=left)))
     if view.village_id is None and any(r.village_id is not None for r in rows):
         choices.append(Choice("areas:0:0", t._("By area")))
     lines.append(t._("Pick an indicator for its detail."))
@@ -266,8 +280,8 @@ async def detail_screen(
             village_name=view.village_name,
             kind=ctx.member.commune_kind,
         )
-    elif counts and indicator_id is None:
-        lines += count_lines(t, counts[0])
+    elif counts and (counted := [c for c in counts if indicator_id in (None, c.indicator_id)]):
+        lines += count_lines(t, counted[0])
     else:
         lines.append(t._("No targets have been set yet."))
     choices: list[Choice] = []
@@ -316,6 +330,8 @@ async def on_more(ctx: Context) -> Result:
         return await export_report(ctx, "")
     if view is not None and picked == "summary":
         return await first_screen(ctx, view)
+    if view is not None and picked and picked.startswith("page:"):
+        return await first_screen(ctx, view, int(picked[5:]))
     if view is not None and picked and picked.startswith("ind:"):
         return await detail_screen(ctx, view, int(picked[4:]))
     if view is not None and picked and picked.startswith("areas:"):

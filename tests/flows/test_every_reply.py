@@ -224,7 +224,6 @@ def test_the_check_catches_what_it_is_for():
     assert problems("Saved at 09:42.", "en", codes, summary=False) == []
 
 
-KNOWN_LONG = "004_ngoc_trao.xlsx"
 PLANS = sorted((Path(__file__).parents[1] / "data" / "plans").glob("00*.xlsx"))
 
 
@@ -287,10 +286,5 @@ async def test_every_reply_of_the_five_seed_plans(chat, sessionmaker, clock):
                         reader.bad.append((path.name, job, problem, out.reply.text[:300]))
         seen += reader.seen
         bad += [(path.name, *item) for item in reader.bad]
-    # Known when written, and another helper's part of issue 20 (item 5): Ngọc Trạo's plan has
-    # 12 indicators, and /tiendo's first screen lists one line per indicator (18–19 lines).
-    # Strict: once it fits, this test fails until the exception is removed.
-    known = [b for b in bad if (b[0], b[2]) == (KNOWN_LONG, "/tiendo") and "lines" in b[3]]
-    assert [b for b in bad if b not in known] == [], "\n\n".join(map(str, bad))
-    assert known, "Ngọc Trạo's /tiendo fits a phone now: remove KNOWN_LONG"
+    assert bad == [], "\n\n".join(map(str, bad))
     assert seen > 5 * 100, seen

@@ -170,10 +170,16 @@ async def test_plan_indicators_without_target_show_even_at_zero(sessionmaker, ch
     )
     await chi.say("/tiendo")
     lines = chi.text.split("\n")
-    assert "💧 Nước: đã ghi nhận 1 hộ · chưa đặt mục tiêu" in lines
-    assert "✍ Chữ ký số: đã ghi nhận 0 người · chưa đặt mục tiêu" in lines
+    assert "2. 💧 Nước: đã ghi nhận 1 hộ · chưa đặt mục tiêu" in lines
+    assert "3. ✍ Chữ ký số: đã ghi nhận 0 người · chưa đặt mục tiêu" in lines
     # Only the plan's indicators: nothing of the national catalogue it does not name.
     assert not any("VNeID" in line for line in lines)
+    # An indicator without a target opens to what has been counted.
+    await chi.say("3")
+    assert chi.text.split("\n")[1:3] == [
+        "✍ Chữ ký số",
+        "Đã ghi nhận 0 người (7 ngày qua: 0). Chưa đặt mục tiêu.",
+    ]
     await chi.say("/baocao thang 11/2026")
     ws = load_workbook(chi.replies[0].document.path)["Tổng hợp"]
     rows = {r[0]: r for r in ws.iter_rows(min_row=4, values_only=True)}
