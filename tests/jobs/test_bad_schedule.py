@@ -46,9 +46,12 @@ async def test_the_tick_skips_a_bad_rule_once_and_runs_the_others(  # noqa: PLR0
     clock.set_local(2026, 11, 25, 19, 59)
     sched = scheduler(sessionmaker, engine, clock)
     caplog.set_level(logging.WARNING, logger="bot.scheduler")
-    await sched.tick()
-    clock.advance(minutes=1)
-    await sched.tick()
+    try:
+        await sched.tick()
+        clock.advance(minutes=1)
+        await sched.tick()
+    finally:
+        await sched.stop()  # gives back the leader's lock connection (PostgreSQL)
     assert [job for job, _ in await runs(sessionmaker)] == ["nudge", "leaderboard"]
     lines = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
     assert sorted(lines) == [
