@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.catalogue import commune_indicators
 from models.commune import DEFAULT_SETTINGS, Commune
 from models.conversion import Conversion
 from models.indicator import Indicator, Target
@@ -152,22 +153,27 @@ async def village_ranking(
     indicator_id: int | None = None,
     tz: ZoneInfo = VN,
 ) -> list[ProgressRow]:
-    """Villages by percent of the population reached for one indicator (the first in the
-    catalogue that has village targets when none is given)."""
+    """Villages by percent of the population reached for one indicator (the first of the
+    commune's indicators, in its plan's order, that has village targets when none is given)."""
     if indicator_id is None:
-        indicator_id = await session.scalar(
-            select(Target.indicator_id)
-            .join(Indicator, Indicator.id == Target.indicator_id)
-            .where(
-                Target.commune_id == commune_id,
-                Target.village_id.is_not(None),
-                Indicator.active.is_(True),
-            )
-            .order_by(Indicator.sort)
-            .limit(1)
+        with_areas = set(
+            (
+                await session.execute(
+                    select(Target.indicator_id)
+                    .join(Indicator, Indicator.id == Target.indicator_id)
+                    .where(
+                        Target.commune_id == commune_id,
+                        Target.village_id.is_not(None),
+                        Indicator.active.is_(True),
+                    )
+                )
+            ).scalars()
         )
-        if indicator_id is None:
+        own = [i.id for i in await commune_indicators(session, commune_id)]
+        ordered = [i for i in own if i in with_areas] + sorted(with_areas - set(own))
+        if not ordered:
             return []
+        indicator_id = ordered[0]
     rows = await progress(
         session, commune_id=commune_id, today=today, indicator_ids=[indicator_id], tz=tz
     )
