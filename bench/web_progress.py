@@ -107,8 +107,8 @@ async def main() -> None:
     if not args.reuse:
         url = await scratch(args.url)
     engine = make_engine(url)
+    await upgrade(engine)  # a reused database follows the code's schema too
     if not args.reuse:
-        await upgrade(engine)
         started = time.perf_counter()
         plan = Plan(communes=args.communes, villages_per=AREAS, households_per=args.households_per)
         result = await generate(engine, plan)
