@@ -89,7 +89,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def spawn_workers(n: int, url: str, fake: LeanFake, port: int, data: str) -> list[psutil.Popen]:
+def spawn_workers(
+    n: int, url: str, fake: LeanFake, port: int, data: str, *, tuning: str | None = None
+) -> list[psutil.Popen]:
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -105,6 +107,8 @@ def spawn_workers(n: int, url: str, fake: LeanFake, port: int, data: str) -> lis
         # whole team's digests): the scheduler and the outbox still run, as in production.
         "JOB_GRACE_HOURS": "0",
     }
+    if tuning is not None:  # bot/tuning.py's levers, to measure each against the others
+        env["CDSBOT_TUNING"] = tuning
     cmd = [str(ROOT / ".venv/bin/cdsbot"), "run"]
     if os.environ.get("BENCH_PROFILE"):  # a cProfile dump per worker, for finding hot spots
         cmd = [sys.executable, "-m", "cProfile", "-o", os.environ["BENCH_PROFILE"], *cmd]
@@ -159,7 +163,9 @@ class CountingFake(LeanFake):
         return await super()._m_setWebhook(params)
 
 
-async def run_target(name: str, url: str | None, workers: int, args: argparse.Namespace) -> dict:
+async def run_target(
+    name: str, url: str | None, workers: int, args: argparse.Namespace, tuning: str | None = None
+) -> dict:
     """One line of the table: peak, then 80 % of it open-loop, and the largest worker RSS."""
     data = tempfile.mkdtemp(prefix="cdsbot-bench-")
     fake = CountingFake()
@@ -172,7 +178,7 @@ async def run_target(name: str, url: str | None, workers: int, args: argparse.Na
     else:
         db_url = await prepare(url)
         users = await load_users(db_url)
-        procs = spawn_workers(workers, db_url, fake, port, data)
+        procs = spawn_workers(workers, db_url, fake, port, data, tuning=tuning)
         await wait_ready(port, fake, workers, procs)
     log(f"{name}: ready")
     load = Load(fake, f"http://127.0.0.1:{port}/telegram", users, echo=url is None)
@@ -218,15 +224,18 @@ def log(line: str) -> None:
     print(f"  {time.strftime('%H:%M:%S')} {line}", file=sys.stderr, flush=True)
 
 
-def targets(args: argparse.Namespace) -> list[tuple[str, str | None, int]]:
-    out: list[tuple[str, str | None, int]] = []
+def targets(args: argparse.Namespace) -> list[tuple[str, str | None, int, str | None]]:
+    """(name, database URL, workers, CDSBOT_TUNING); every tuning variant in the same run."""
+    out: list[tuple[str, str | None, int, str | None]] = []
     if "echo" in args.targets:
-        out.append(("echo bot (aiogram, no DB)", None, 1))
-    sqlite = Path(tempfile.mkdtemp(prefix="cdsbot-tp-")) / "tp.sqlite3"
-    if "sqlite" in args.targets:
-        out.append(("SQLite, 1 worker", f"sqlite+aiosqlite:///{sqlite}", 1))
-    if args.pg and "pg" in args.targets:
-        out += [(f"PostgreSQL, {n} worker(s)", args.pg, n) for n in args.workers]
+        out.append(("echo bot (aiogram, no DB)", None, 1, None))
+    for tuning in args.tuning or [None]:
+        tag = f" [{tuning or 'none'}]" if tuning is not None else ""
+        sqlite = Path(tempfile.mkdtemp(prefix="cdsbot-tp-")) / "tp.sqlite3"  # fresh each time
+        if "sqlite" in args.targets:
+            out.append((f"SQLite, 1 worker{tag}", f"sqlite+aiosqlite:///{sqlite}", 1, tuning))
+        if args.pg and "pg" in args.targets:
+            out += [(f"PostgreSQL, {n} worker(s){tag}", args.pg, n, tuning) for n in args.workers]
     return out
 
 
@@ -264,14 +273,16 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--targets", nargs="+", default=["echo", "sqlite", "pg"])
+    # CDSBOT_TUNING values to compare, e.g. `--tuning "" uvloop orjson gc uvloop,orjson,gc`.
+    parser.add_argument("--tuning", nargs="+")
     return parser.parse_args(argv)
 
 
 async def run(args: argparse.Namespace) -> list[dict]:
     results = []
-    for name, url, workers in targets(args):
+    for name, url, workers, tuning in targets(args):
         started = time.perf_counter()
-        results.append(await run_target(name, url, workers, args))
+        results.append(await run_target(name, url, workers, args, tuning))
         log(f"{name}: {time.perf_counter() - started:.0f} s")
     return results
 

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 import bot
+from bot import tuning
 from bot.app import App, build_app, setup_logging
 from bot.operator_text import _
 from bot.settings import SettingsError, get_settings
@@ -54,7 +55,9 @@ def _main(argv: list[str] | None) -> None:
         raise SystemExit(2) from None
     setup_logging(settings.log_level if args.command == "run" else "WARNING", settings.log_format)
     try:
-        code = asyncio.run(_call(args.func, args))
+        # `cdsbot run` on uvloop (bot/tuning.py); one-off commands on the standard loop.
+        run = tuning.run if args.command == "run" else asyncio.run
+        code = run(_call(args.func, args))
     except CliError as exc:
         print(f"cdsbot: {exc}", file=sys.stderr)
         raise SystemExit(2) from None

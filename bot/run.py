@@ -11,6 +11,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+from bot import tuning
 from bot.app import App
 from bot.background import start_background
 from bot.channels.base import Channel
@@ -61,6 +62,7 @@ async def serve(app: App) -> int:
     log.info("running: %s", ", ".join(c.name for c in channels))
     background = start_background(app, channels)
     _freeze_startup_objects()
+    tuning.tune_gc()
     try:
         await _wait_for_signal()
     finally:

@@ -310,7 +310,7 @@ class FakeTelegram:
         text, error = _parse_text(params.get("text", ""), params.get("parse_mode"), 4096)
         if error:
             return error
-        return _ok(self._store(params, text=text))
+        return _ok(_as_sent(self._store(params, text=text)))
 
     async def _m_sendPhoto(self, params: dict) -> web.Response:
         return await self._send_file(params, "photo")
@@ -346,7 +346,7 @@ class FakeTelegram:
                 "file_size": len(upload.data),
             }
         extra = {kind: media, **({"caption": caption} if caption else {})}
-        return _ok(self._store(params, **extra))
+        return _ok(_as_sent(self._store(params, **extra)))
 
     async def _m_editMessageText(self, params: dict) -> web.Response:
         message = self.messages.get((str(params.get("chat_id")), int(params["message_id"])))
@@ -416,6 +416,15 @@ class FakeTelegram:
 
 def _order(item: tuple[tuple[str, int], dict]) -> int:
     return item[0][1]
+
+
+def _as_sent(message: dict) -> dict:
+    """The Message Telegram answers with: only an inline keyboard is part of it (a reply
+    keyboard, e.g. "send location", is not, and aiogram refuses one in `reply_markup`)."""
+    markup = message.get("reply_markup")
+    if markup is None or "inline_keyboard" in markup:
+        return message
+    return {k: v for k, v in message.items() if k != "reply_markup"}
 
 
 def _set_markup(message: dict, markup: Any) -> None:

@@ -33,6 +33,7 @@ from bot.channels.telegram.session import TelegramSession
 from bot.channels.telegram.webhook import GuardedRequestHandler
 from bot.pipeline import Pipeline
 from bot.settings import WEBHOOK_SECRET_MIN, WEBHOOK_SECRET_RE
+from bot.tuning import json_codec
 from handlers.messages import Incoming, Reply
 from models.channels import mark_unreachable, member_chats
 
@@ -81,8 +82,12 @@ class TelegramChannel:
         self.webhook_url = f"{public_base_url}{WEBHOOK_PATH}" if public_base_url else None
         self.webhook_secret = webhook_secret
         self.polling_timeout = polling_timeout
+        loads, dumps = json_codec()
         session = TelegramSession(
-            api=TelegramAPIServer.from_base(api_base), timeout=request_timeout
+            api=TelegramAPIServer.from_base(api_base),
+            timeout=request_timeout,
+            json_loads=loads,
+            json_dumps=dumps,
         )
         session.middleware(RetryMiddleware())
         self.bot = Bot(
