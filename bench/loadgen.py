@@ -154,7 +154,11 @@ class Load:
         if self.echo or message is None:
             message, data = {"message_id": 1, "chat": chat, "date": int(time.time())}, "c:0:0"
         else:
-            buttons = [b for row in message["reply_markup"]["inline_keyboard"] for b in row]
+            markup = message["reply_markup"]
+            if "keyboard" in markup:  # a reply keyboard ("send location"): a button sends its text
+                match = [b for row in markup["keyboard"] for b in row if label in fold(b["text"])]
+                return bool(match) and await self.say(user, "press", match[0]["text"])
+            buttons = [b for row in markup["inline_keyboard"] for b in row]
             match = [b for b in buttons if label in fold(b["text"])]
             if not match:
                 return False
