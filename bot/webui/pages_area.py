@@ -11,6 +11,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.webui.core import Page, not_found, page
+from handlers.numbers import parse_int
 from models.activity import my_stats, revisits_due
 from models.commune import Village
 from models.leaderboard import Period, member_ranking, weights
@@ -40,7 +41,8 @@ async def areas_page(p: Page) -> web.StreamResponse:
 @page(Role.LEADER)
 async def area_page(p: Page) -> web.StreamResponse:
     raw = p.request.match_info["village_id"]
-    village = await p.session.get(Village, int(raw)) if raw.isdigit() else None
+    number = parse_int(raw)
+    village = await p.session.get(Village, number) if number is not None else None
     if village is None or village.commune_id != p.viewer.commune_id:
         return not_found(p)
     if not p.viewer.at_least(Role.OFFICIAL) and village.id != p.viewer.village_id:

@@ -67,14 +67,14 @@ async def targets_page(p: Page) -> web.Response:
 
 
 async def _one(p: Page) -> tuple[Target, Indicator, str | None] | None:
-    raw = p.request.match_info["target_id"]
-    if not raw.isdigit():
+    target_id = parse_small(p.request.match_info["target_id"])
+    if target_id is None:
         return None
     found = await p.session.execute(
         select(Target, Indicator, Village.name)
         .join(Indicator, Indicator.id == Target.indicator_id)
         .outerjoin(Village, Village.id == Target.village_id)
-        .where(Target.id == int(raw), Target.commune_id == p.viewer.commune_id)
+        .where(Target.id == target_id, Target.commune_id == p.viewer.commune_id)
     )
     row = found.first()
     return tuple(row) if row else None

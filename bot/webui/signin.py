@@ -6,6 +6,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.webui.core import COOKIE, Page, page, render, set_session_cookie, signed_out, ui_of
+from handlers.numbers import parse_int
 from locales import LANGUAGES, translator
 from models.commune import Commune
 from models.member import Role
@@ -87,8 +88,9 @@ async def language(p: Page) -> web.Response:
 async def pick_commune(p: Page) -> web.Response:
     form = await p.form()
     raw = form.get("commune", "")
+    number = parse_int(raw)
     commune_id = await p.session.scalar(
-        select(Commune.id).where(Commune.id == int(raw) if raw.isdigit() else False)
+        select(Commune.id).where(Commune.id == number if number is not None else False)
     )
     if commune_id is not None:
         row = await p.session.get(WebSession, p.viewer.session_id)

@@ -96,4 +96,8 @@ def overview_lines(t: Translator, rows: list[ProgressRow]) -> list[str]:
 
 def _natural(name: str) -> tuple:
     """Thôn 2 before Thôn 10."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name.casefold()))
+    # [0-9] only: "²" or "①" in a name are letters here, never int() of them.
+    return tuple(
+        int(p) if p.isascii() and p.isdigit() else p
+        for p in re.split(r"([0-9]+)", name.casefold())
+    )

@@ -105,6 +105,9 @@ async def test_leader_sees_only_their_own_area(member_client, client, sessionmak
     assert "Thôn 2" not in await other.text()
     assert (await client.get("/web/diaban/999999")).status == 404
     assert (await client.get("/web/diaban/abc")).status == 404
+    # Odd digits read as digits, numbers the database cannot hold are no ids (never a 500).
+    for raw in ("²²²²²²", "⑳⑳⑳", "½", "9" * 40):
+        assert (await client.get(f"/web/diaban/{raw}")).status == 404, raw
 
 
 async def test_area_page_shows_team_periods_idle_members_and_points(
