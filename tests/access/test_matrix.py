@@ -74,8 +74,10 @@ async def team(joined, chat, **kw) -> dict:
     }
 
 
-async def run_matrix(users: dict, table: dict, sessionmaker, in_group=None) -> None:
+async def run_matrix(users: dict, table: dict, sessionmaker, chat, in_group=None) -> None:
     for name in sorted(command_names()):
+        # A new stranger per command: answers to people who have not joined are rate-limited.
+        users["none"] = chat(f"nobody-{name}")
         for role, expected in zip(ROLES, table.get(name, (PRIVATE,) * 4), strict=True):
             user = in_group(users[role]) if in_group else users[role]
             before = await snapshot(sessionmaker)
@@ -88,7 +90,7 @@ async def run_matrix(users: dict, table: dict, sessionmaker, in_group=None) -> N
 
 async def test_every_command_by_every_role_in_a_private_chat(joined, chat, sessionmaker):
     users = await team(joined, chat)
-    await run_matrix(users, MATRIX, sessionmaker)
+    await run_matrix(users, MATRIX, sessionmaker, chat)
 
 
 async def test_every_command_by_every_role_in_a_group(joined, chat, sessionmaker):
@@ -97,7 +99,7 @@ async def test_every_command_by_every_role_in_a_group(joined, chat, sessionmaker
     def in_group(user):
         return chat(user.user_id, channel=user.channel, chat_id="group-1", chat_kind="group")
 
-    await run_matrix(users, GROUP, sessionmaker, in_group)
+    await run_matrix(users, GROUP, sessionmaker, chat, in_group)
 
 
 # Out of scope: each line is sent by every role of Thôn 2 and of a second commune.
