@@ -1,9 +1,10 @@
 """Every string the code shows exists in vi and en, with the same placeholders."""
 
 import pytest
+from babel.messages.pofile import read_po
 
 import locales
-from locales import LANGUAGES, Translator, load_catalog, placeholders
+from locales import LANGUAGES, LOCALES_DIR, Translator, load_catalog, placeholders
 from locales.extract import extract
 
 
@@ -94,3 +95,22 @@ def test_english_number_formats():
 
 def test_unknown_language_falls_back_to_vietnamese():
     assert Translator("fr").lang == "vi"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_one_translation_per_message_across_catalogues(lang):
+    """Catalogues merge into one dict: a msgid translated differently in two .po files would
+    silently take whichever file sorts last."""
+    seen: dict = {}
+    clashes = []
+    for po in sorted((LOCALES_DIR / lang / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as fh:
+            for message in read_po(fh, locale=lang):
+                if not message.id or not message.string:
+                    continue
+                key = message.id if isinstance(message.id, str) else tuple(message.id)
+                text = message.string if isinstance(message.string, str) else tuple(message.string)
+                if key in seen and seen[key][1] != text:
+                    clashes.append((key, seen[key][0], po.name))
+                seen.setdefault(key, (po.name, text))
+    assert clashes == []
