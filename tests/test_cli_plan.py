@@ -81,3 +81,25 @@ def test_a_wrong_workbook_names_every_problem_and_applies_nothing(cli, tmp_path)
     )
     assert "6 lỗi: chưa áp dụng gì" in proc.stderr
     assert "Xã Thử" not in cli("commune", "list").stdout
+
+
+def test_a_corrected_workbook_updates_the_commune_in_place(cli, tmp_path):  # noqa: F811
+    assert cli("plan", "apply", str(PLANS / "000_quang_truong.xlsx")).returncode == 0
+    wb = load_workbook(PLANS / "000_quang_truong.xlsx")
+    targets = wb["Mục tiêu"]
+    assert targets["C2"].value == 1857
+    targets["C2"] = "1.900"
+    targets["F2"] = "72,5%"
+    wb["Địa bàn"].append(["Chợ Quảng Trường", "chợ", None])
+    path = tmp_path / "sua.xlsx"
+    wb.save(path)
+    proc = cli("plan", "apply", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert '  thêm địa bàn "Chợ Quảng Trường"' in proc.stdout.splitlines()
+    assert (
+        "  cập nhật mục tiêu DIEN cho Toàn xã: Tổng số 1857 → 1900, Mục tiêu 70 → 72,5"
+        in proc.stdout.splitlines()
+    )
+    listed = cli("target", "list").stdout
+    assert "DIEN · toàn xã: 532/1.900 ngày 30/08/2024, mục tiêu 72,5% đến 30/11/2024" in listed
+    assert len(cli("commune", "list").stdout.splitlines()) == 1

@@ -8,6 +8,7 @@ except the commune's list of indicators when the sheet Chỉ tiêu is present (t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -105,12 +106,33 @@ AREA_SUM_WARNING = N_(
 )
 
 
+# Changed fields are named by the workbook's own column titles (the workbook is Vietnamese).
+_TITLES = {
+    "name": "Tên",
+    "kind": "Loại",
+    "province": "Tỉnh",
+    "note": "Ghi chú",
+    "population": "Tổng số",
+    "baseline": "Ban đầu",
+    "baseline_date": "Ngày ban đầu",
+    "target_percent": "Mục tiêu",
+    "target_count": "Mục tiêu",
+    "deadline": "Hạn",
+}
+
+
 def _fields(pairs: dict[str, tuple[Any, Any]]) -> str:
-    return ", ".join(f"{k} {_show(a)} → {_show(b)}" for k, (a, b) in pairs.items())
+    return ", ".join(f"{_TITLES.get(k, k)} {_show(a)} → {_show(b)}" for k, (a, b) in pairs.items())
 
 
 def _show(value: Any) -> str:
-    return "—" if value in (None, "") else str(value)
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
 
 
 def _diff(row: Any, wanted: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
