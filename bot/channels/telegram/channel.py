@@ -101,7 +101,10 @@ class TelegramChannel:
         self._menus: OrderedDict[str, tuple[str | None, str]] = OrderedDict()
         self._menu_slots = asyncio.Semaphore(MENU_CONCURRENCY)
         self._menu_tasks: set[asyncio.Task[None]] = set()
-        pipeline.turn_hooks.append(self._on_turn)
+        # A send-only process (bench.drain) passes a stand-in without turns: no menus to keep.
+        hooks = getattr(pipeline, "turn_hooks", None)
+        if hooks is not None:
+            hooks.append(self._on_turn)
 
     @classmethod
     def from_app(cls, app) -> TelegramChannel:  # noqa: ANN001 - bot.app.App (import cycle)
