@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -50,12 +51,45 @@ def make_engine(url: str, **kwargs) -> AsyncEngine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
+        if parsed.database and parsed.database != ":memory:":
+            watch_file(engine, Path(parsed.database))
+
     else:
         engine = create_async_engine(
             url, pool_size=10, max_overflow=10, pool_pre_ping=True, **kwargs
         )
     event.listen(engine.sync_engine, "handle_error", scrub_error)
     return engine
+
+
+def watch_file(engine: AsyncEngine, path: Path) -> None:
+    """An open SQLite connection keeps writing to its file even after the file was moved,
+    deleted or replaced (a restore), and every write then goes nowhere. So each checkout
+    checks that the path still names the file the connection opened; if not, the connection
+    is dropped, and a missing file is an error (the pipeline spools the message), not a new
+    empty database."""
+    opened: dict[str, int] = {}
+
+    def inode() -> int | None:
+        try:
+            return path.stat().st_ino
+        except FileNotFoundError:
+            return None
+
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def _no_new_file(dialect, _record, _cargs, _cparams):  # noqa: ANN001, ANN202
+        if opened and inode() is None:
+            raise dialect.loaded_dbapi.OperationalError("database file is missing")
+        # connect as usual
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _remember(_dbapi_conn, record) -> None:  # noqa: ANN001
+        record.info["inode"] = opened["inode"] = inode() or 0
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _same_file(_dbapi_conn, record, _proxy) -> None:  # noqa: ANN001
+        if record.info.get("inode") != inode():
+            raise DisconnectionError("the database file was moved or replaced")
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

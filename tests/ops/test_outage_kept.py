@@ -3,13 +3,18 @@ the user's message is acknowledged, kept in the local spool, the user is told it
 handled, and once the database is back it is handled exactly once and the answer arrives.
 
 PostgreSQL: the bot runs on a scratch database of its own, whose connections are terminated
-and which is renamed away (and back) — never the shared `test` database."""
+and which is renamed away (and back) — never the shared `test` database. SQLite: the file is
+moved away under the running process (and back)."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import sqlite3
 import sys
 import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -17,8 +22,6 @@ from sqlalchemy.engine import make_url
 from tests.conftest import PG_URL
 from tests.fakes.zalo_api import FakeZaloApi, text_update
 from tests.ops.botproc import ROOT, BotProcess, post, until
-
-pytestmark = pytest.mark.skipif(PG_URL is None, reason="PostgreSQL: set TEST_DATABASE_URL")
 
 TOKEN = "4343:intake-outage-token"
 NOTICE = "không cần gửi lại"
@@ -46,11 +49,42 @@ async def fetchval(db: str, query: str):
         await conn.close()
 
 
-@pytest.fixture
-async def scratch():
+@dataclass
+class Store:
+    url: str
+    take_away: Callable[[], Awaitable[None]]
+    bring_back: Callable[[], Awaitable[None]]
+    count: Callable[[str], Awaitable[int]]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def store(request, tmp_path):
+    if request.param == "sqlite":
+        path = tmp_path / "db.sqlite3"
+
+        async def away() -> None:
+            os.rename(path, tmp_path / "db.away")
+
+        async def back() -> None:
+            os.rename(tmp_path / "db.away", path)
+
+        async def count(query: str) -> int:
+            with sqlite3.connect(path) as conn:
+                return conn.execute(query).fetchone()[0]
+
+        yield Store(f"sqlite+aiosqlite:///{path}", away, back, count)
+        return
+    if PG_URL is None:
+        pytest.skip("PostgreSQL: set TEST_DATABASE_URL")
     name = f"cds_outage_{uuid.uuid4().hex[:10]}"
     await admin(f"CREATE DATABASE {name}")
-    yield name
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    yield Store(
+        url,
+        lambda: take_away(name),
+        lambda: admin(f"ALTER DATABASE {name}_away RENAME TO {name}"),
+        lambda query: fetchval(name, query),
+    )
     for db in (name, name + "_away"):
         await admin(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
 
@@ -82,8 +116,8 @@ async def demo_code(url: str, workdir) -> str:
     return out.decode().splitlines()[1].split()[-1]
 
 
-async def test_database_gone_mid_conversation_then_the_message_is_handled_once(scratch, tmp_path):
-    url = make_url(PG_URL).set(database=scratch).render_as_string(hide_password=False)
+async def test_database_gone_mid_conversation_then_the_message_is_handled_once(store, tmp_path):
+    url = store.url
     code = await demo_code(url, tmp_path)
     fake = await FakeZaloApi().start()
     bot = fake.add_bot(TOKEN)
@@ -104,7 +138,7 @@ async def test_database_gone_mid_conversation_then_the_message_is_handled_once(s
             assert await until(lambda n=n: len(texts()) >= n, 20), texts()
         assert 'tên là "Lan"' in texts()[-1]  # "1. Đúng  2. Nhập tên khác"
 
-        await take_away(scratch)
+        await store.take_away()
         # The answer, typed while the database is gone: acknowledged, kept, the user told so.
         assert await say("1") == 200
         assert await until(lambda: len(texts()) >= 3, 20), texts()
@@ -114,13 +148,13 @@ async def test_database_gone_mid_conversation_then_the_message_is_handled_once(s
         await asyncio.sleep(2)  # the bot keeps trying meanwhile
         assert len(texts()) == 3
 
-        await admin(f"ALTER DATABASE {scratch}_away RENAME TO {scratch}")
+        await store.bring_back()
         assert await until(lambda: any("🎉" in t for t in texts()), 30), texts()
         await asyncio.sleep(2)
         assert sum("🎉" in t for t in texts()) == 1
         assert "vừa được xử lý lại" in texts()[3]
-        assert await fetchval(scratch, "SELECT count(*) FROM member") == 1
-        assert await fetchval(scratch, "SELECT count(*) FROM inbound WHERE status <> 'done'") == 0
+        assert await store.count("SELECT count(*) FROM member") == 1
+        assert await store.count("SELECT count(*) FROM inbound WHERE status <> 'done'") == 0
         assert list(spool.iterdir()) == []
         assert "kept in the local spool" in proc.log.read_text()
     finally:
