@@ -31,9 +31,10 @@ from bot.channels.telegram.menu import set_chat_menu, set_commands
 from bot.channels.telegram.retry import RETRYING, RetryMiddleware
 from bot.channels.telegram.session import TelegramSession
 from bot.channels.telegram.webhook import GuardedRequestHandler
-from bot.pipeline import Pipeline
+from bot.pipeline import NotKept, Pipeline
 from bot.settings import WEBHOOK_SECRET_MIN, WEBHOOK_SECRET_RE
 from bot.tuning import json_codec
+from handlers.context import Capabilities
 from handlers.messages import Incoming, Reply
 from models.channels import mark_unreachable, member_chats
 
@@ -46,6 +47,7 @@ MENU_CACHE = 50_000
 START_MENUS = 500
 MENU_CONCURRENCY = 4
 MENU_TIMEOUT = 10.0
+NOT_KEPT_MAX_WAIT = 30.0
 # What Telegram accepts as a webhook secret token.
 SECRET_RE = WEBHOOK_SECRET_RE
 
@@ -94,7 +96,7 @@ class TelegramChannel:
             token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML)
         )
         self.dp = Dispatcher(disable_fsm=True)
-        self.dp.include_router(make_router(pipeline.process, self.clock, self._guard))
+        self.dp.include_router(make_router(self._process, self.clock, self._guard))
         self._polling: asyncio.Task[None] | None = None
         self._webhook_set = False
         # chat id → (role, language) its menu was set for; setting it again is skipped.
@@ -233,6 +235,21 @@ class TelegramChannel:
         finally:
             RETRYING.reset(token)
         return Delivery(True)
+
+    async def _process(self, incoming: Incoming, caps: Capabilities) -> list[Reply]:
+        """The pipeline; when neither the database nor the spool could keep a message, a
+        webhook call fails (500: Telegram sends it again), and long polling tries again
+        before it goes on: aiogram moves the offset past an update once its handler returns."""
+        wait = 1.0
+        while True:
+            try:
+                return await self.pipeline.process(incoming, caps)
+            except NotKept:
+                if self.webhook:
+                    raise
+                log.error("telegram: update %s not kept; polling waits %.0fs", incoming.key, wait)
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, NOT_KEPT_MAX_WAIT)
 
     async def _guard(self, chat_id: str, send: Awaitable[object]) -> None:
         """A reply that cannot go out is logged (ids only); the user's message is already saved."""
