@@ -52,38 +52,36 @@ async def target_command(ctx: Context) -> Result:
     rows = await progress(
         ctx.session, commune_id=ctx.member.commune_id, today=ctx.local().date(), tz=ctx.tz
     )
-    whole = [r for r in rows if r.village_id is None]
-    lines = [ctx._("🎯 Targets:")] if rows else [ctx._("No targets yet.")]
-    for row in whole:
-        lines.append(
-            ctx._(
-                "{emoji} {indicator} — {place}: {population} · baseline {baseline} · "
-                "{goal} = {target} · by {deadline}",
-                emoji=row.emoji,
-                indicator=row.short(ctx.t.lang),
-                place=ctx._("whole commune"),
-                population=ctx.t.num(row.population),
-                baseline=ctx.t.num(row.baseline),
-                goal=goal_text(ctx.t, row),
-                target=ctx.t.num(row.target),
-                deadline=ctx.t.date(row.deadline),
-            )
-        )
-    areas = len(rows) - len(whole)
+    # One line per indicator, in its choice: 12 indicators and 34 areas still fit a phone.
+    whole = {r.indicator_id: r for r in rows if r.village_id is None}
+    lines = [ctx._("🎯 Targets of the whole commune — pick an indicator to see or set it:")]
+    areas = sum(1 for r in rows if r.village_id is not None)
     if areas:
-        # One line per area would not fit a phone with 34 areas: they are one step away.
         lines.append(
             ctx.t.ngettext(
-                "…and {n} area target: pick the indicator, then the area.",
-                "…and {n} area targets: pick the indicator, then the area.",
+                "(and {n} area target: pick the indicator, then the area)",
+                "(and {n} area targets: pick the indicator, then the area)",
                 areas,
             )
         )
     indicators = await commune_indicators(ctx.session, ctx.member.commune_id)
     en = ctx.t.lang == "en"
-    choices = tuple(Choice(str(i.id), i.short_en if en else i.short_vi) for i in indicators)
-    lines.append(ctx._("Which indicator do you want to set?"))
-    return _ask("indicator", {}, Reply("\n".join(lines), choices))
+    choices = []
+    for ind in indicators:
+        name = f"{ind.emoji} {ind.short_en if en else ind.short_vi}".strip()
+        row = whole.get(ind.id)
+        if row is None:
+            label = ctx._("{indicator}: no target yet", indicator=name)
+        else:
+            label = ctx._(
+                "{indicator}: {goal} = {target} by {deadline}",
+                indicator=name,
+                goal=goal_text(ctx.t, row),
+                target=ctx.t.num(row.target),
+                deadline=ctx.t.date(row.deadline),
+            )
+        choices.append(Choice(str(ind.id), label))
+    return _ask("indicator", {}, Reply("\n".join(lines), tuple(choices)))
 
 
 @step(FLOW, "indicator")

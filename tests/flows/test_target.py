@@ -29,8 +29,9 @@ async def official(joined):
 async def test_baseline_date_is_asked_and_saved(joined, sessionmaker):
     chi = await official(joined)
     await chi.say("/muctieu")
-    assert "Điện — toàn xã: 1.857" in chi.text
-    assert "…và 8 mục tiêu theo địa bàn" in chi.text  # 4 areas × (điện, nước), not 8 lines
+    assert "⚡ Điện: 70% = 1.300 trước 25/02/2027" in chi.text
+    assert "(và 8 mục tiêu theo địa bàn" in chi.text  # 4 areas × (điện, nước), not 8 lines
+    assert "🏦 Tài khoản thanh toán: chưa có mục tiêu" in chi.text
     await chi.say("dien")
     assert "Cho toàn xã hay cho một địa bàn?" in chi.text and "Thôn 4" in chi.text
     await chi.say("toan xa")

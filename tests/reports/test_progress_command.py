@@ -87,8 +87,8 @@ async def test_official_sets_a_village_target_in_chat(joined, sessionmaker):
 
     chi = await joined("o1", "official", "Lê Thị Chi")
     await chi.say("/muctieu")
-    assert "⚡ Điện — toàn xã: 1.857 · ban đầu 532 · 70% = 1.300 · hạn 25/02/2027" in chi.text
-    assert "…và 8 mục tiêu theo địa bàn" in chi.text
+    assert "⚡ Điện: 70% = 1.300 trước 25/02/2027" in chi.text
+    assert "(và 8 mục tiêu theo địa bàn" in chi.text
     await chi.say("nuoc")
     assert "Cho toàn xã hay cho một địa bàn?" in chi.text
     await chi.say("thon 3")
