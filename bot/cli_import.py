@@ -82,7 +82,7 @@ def _table(path: Path) -> list[list[str]]:
     try:
         return read_table(path)
     except TableError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(_(exc.msgid, **exc.values)) from None
 
 
 async def cmd_import_households(app: App, args: argparse.Namespace) -> int:
@@ -90,7 +90,7 @@ async def cmd_import_households(app: App, args: argparse.Namespace) -> int:
     try:
         items, skipped = parse_households(table, default_village=args.village)
     except TableError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(_(exc.msgid, **exc.values)) from None
     t = translator(app.settings.default_locale)
     async with app.sessionmaker() as session, session.begin():
         commune = await find_commune(session, args.commune)
@@ -127,14 +127,19 @@ def print_report(report: ImportReport) -> str:
             skipped=len(report.skipped),
         )
     ]
-    lines += ["  " + _("row {row}: {reason}", row=s.row, reason=s.reason) for s in report.skipped]
+    lines += [
+        "  " + _("row {row}: {reason}", row=s.row, reason=_(s.reason, **s.values))
+        for s in report.skipped
+    ]
     return "\n".join(lines)
 
 
 async def cmd_import_targets(app: App, args: argparse.Namespace) -> int:
     try:
         rows = parse_targets(_table(args.file))
-    except ValueError as exc:  # TableError included: one line, before anything is written
+    except TableError as exc:  # one line, before anything is written
+        raise CliError(_(exc.msgid, **exc.values)) from None
+    except ValueError as exc:
         raise CliError(str(exc)) from None
     async with app.sessionmaker() as session, session.begin():
         commune = await find_commune(session, args.commune)

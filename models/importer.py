@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.household import Household
 from models.keys import fold, head_name, normalize_customer_code, normalize_phone
-from models.sheets import TableError, read_table
+from models.sheets import N_, TableError, read_table
 
 __all__ = ["TableError", "read_table"]  # re-exported: the CLI reads tables through here
 
@@ -57,7 +57,8 @@ class HouseholdIn:
 @dataclass(frozen=True)
 class Skipped:
     row: int
-    reason: str
+    reason: str  # a message id, translated by the caller with `values`
+    values: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -90,8 +91,10 @@ def require(header: list[str], columns: dict[str, int], needed: dict[str, str]) 
     missing = [what for name, what in needed.items() if name not in columns]
     if missing:
         # Headers only (never a row), each cut short so a stray binary file prints one line.
-        seen = ", ".join(repr(h[:40]) for h in header[:30] if h.strip()) or "none"
-        raise TableError(f"no {' or '.join(missing)} column; headers seen: {seen}")
+        seen = ", ".join(repr(h[:40]) for h in header[:30] if h.strip()) or "—"
+        raise TableError(
+            N_("no {column} column; headers seen: {seen}"), column=missing[0], seen=seen
+        )
 
 
 def parse_households(
@@ -100,9 +103,9 @@ def parse_households(
     if not table:
         return [], []
     columns = map_header(table[0])
-    needed = {"head_name": "head-name (e.g. 'Họ tên chủ hộ')"}
+    needed = {"head_name": "'Họ tên chủ hộ'"}
     if not default_village:
-        needed["village"] = "village (e.g. 'Thôn'; or pass --village)"
+        needed["village"] = "'Thôn' (--village)"
     require(table[0], columns, needed)
     good: list[HouseholdIn] = []
     skipped: list[Skipped] = []
@@ -115,9 +118,9 @@ def parse_households(
             index = columns.get(name)
             return cells[index].strip() if index is not None and index < len(cells) else ""
 
-        item, reason = _validate(number, cell, default_village, codes)
-        if item is None:
-            skipped.append(Skipped(number, reason))
+        item = _validate(number, cell, default_village, codes)
+        if isinstance(item, Skipped):
+            skipped.append(item)
             continue
         if item.customer_code:
             codes[item.customer_code] = number
@@ -125,33 +128,37 @@ def parse_households(
     return good, skipped
 
 
-def _validate(number, cell, default_village, codes) -> tuple[HouseholdIn | None, str]:
+def _validate(number, cell, default_village, codes) -> HouseholdIn | Skipped:
     if not cell("head_name"):
-        return None, "missing head name"
+        return Skipped(number, N_("missing head name"))
     name = head_name(cell("head_name"))
     if name is None:
-        return None, "head name is not a name"
+        return Skipped(number, N_("head name is not a name"))
     village = cell("village") or default_village
     if not village:
-        return None, "no village (add a village column or --village)"
+        return Skipped(number, N_("no village (add a village column or --village)"))
     phone = None
     if cell("phone"):
         phone = normalize_phone(cell("phone"))
         if phone is None:
-            return None, f"bad phone {cell('phone')!r}"
+            return Skipped(number, N_("bad phone {value}"), {"value": repr(cell("phone"))})
     code = None
     if cell("customer_code"):
         code = normalize_customer_code(cell("customer_code"))
         if code is None:
-            return None, f"bad customer code {cell('customer_code')!r}"
+            value = repr(cell("customer_code"))
+            return Skipped(number, N_("bad customer code {value}"), {"value": value})
         if code in codes:
-            return None, f"duplicate customer code {code} (same as row {codes[code]})"
+            return Skipped(
+                number,
+                N_("duplicate customer code {code} (same as row {row})"),
+                {"code": code, "row": codes[code]},
+            )
     business = fold(cell("is_business")) in YES if cell("is_business") else None
-    item = HouseholdIn(
+    return HouseholdIn(
         number, village, name, cell("house_number") or None, cell("hamlet") or None, phone, code,
         business,
     )  # fmt: skip
-    return item, ""
 
 
 async def apply_households(
@@ -173,7 +180,9 @@ async def apply_households(
     for item in items:
         village_id = villages.get(fold(item.village))
         if village_id is None:
-            report.skipped.append(Skipped(item.row, f"unknown village {item.village!r}"))
+            report.skipped.append(
+                Skipped(item.row, N_("unknown area {name}"), {"name": repr(item.village)})
+            )
             continue
         key = (village_id, fold(item.head_name), item.house_number)
         home = by_code.get(item.customer_code) if item.customer_code else by_name.get(key)
@@ -189,7 +198,7 @@ async def apply_households(
                 by_code[item.customer_code] = home
             report.added += 1
         elif home.erased_at is not None:
-            report.skipped.append(Skipped(item.row, "household was erased on request"))
+            report.skipped.append(Skipped(item.row, N_("household was erased on request")))
         elif _update(home, village_id, key[1], values):
             report.updated += 1
         else:

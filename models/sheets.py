@@ -14,14 +14,25 @@ SPREADSHEETS = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
 BOMS = (("utf-8-sig", b"\xef\xbb\xbf"), ("utf-16", b"\xff\xfe"), ("utf-16", b"\xfe\xff"))
 
 
+def N_(msgid: str) -> str:
+    """Marks a message id for extraction; the caller translates it (models know no locale)."""
+    return msgid
+
+
 class TableError(ValueError):
-    """Why a file cannot be read, as one line for the operator (no personal data in it)."""
+    """Why a file cannot be read, as one line for the operator (no personal data in it): a
+    message id and its values, translated by whoever prints it."""
+
+    def __init__(self, msgid: str, **values: object) -> None:
+        super().__init__(msgid.format(**values))
+        self.msgid = msgid
+        self.values = values
 
 
 def read_table(path: Path) -> list[list[str]]:
     """Every cell as text, header first; the first sheet of a spreadsheet."""
     if not path.is_file():
-        raise TableError(f"no such file: {path}")
+        raise TableError(N_("no such file: {path}"), path=str(path))
     if path.suffix.lower() in SPREADSHEETS:
         return _spreadsheet(path)
     return _csv(path.read_bytes(), path.name)
@@ -50,8 +61,13 @@ def _spreadsheet(path: Path) -> list[list[str]]:
     except Exception as exc:  # calamine raises its own classes per format
         kind = path.suffix.lower().lstrip(".")
         raise TableError(
-            f"{path.name}: not a readable .{kind} file ({type(exc).__name__}); "
-            "open it in Excel or LibreOffice and save it again"
+            N_(
+                "{name}: not a readable .{kind} file ({error}); "
+                "open it in Excel or LibreOffice and save it again"
+            ),
+            name=path.name,
+            kind=kind,
+            error=type(exc).__name__,
         ) from None
     return [[cell_text(v) for v in row] for row in rows]
 
@@ -70,7 +86,8 @@ def decode(raw: bytes, name: str = "file") -> str:
     best = from_bytes(raw).best()
     if best is None:
         raise TableError(
-            f"{name}: cannot tell the text encoding; save it as 'CSV UTF-8' or as .xlsx"
+            N_("{name}: cannot tell the text encoding; save it as 'CSV UTF-8' or as .xlsx"),
+            name=name,
         )
     return unicodedata.normalize("NFC", str(best))
 

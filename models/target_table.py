@@ -26,10 +26,10 @@ TARGET_COLUMNS = {
     "count": ("count", "muc tieu so", "so luong muc tieu", "muc tieu so luong", "so luong"),
 }  # fmt: skip
 NEEDED = {
-    "indicator": "indicator (e.g. 'Chỉ tiêu')",
-    "population": "population (e.g. 'Dân số')",
-    "baseline_date": "baseline date (e.g. 'Ngày hiện trạng')",
-    "deadline": "deadline (e.g. 'Hạn')",
+    "indicator": "'Chỉ tiêu'",
+    "population": "'Dân số'",
+    "baseline_date": "'Ngày hiện trạng'",
+    "deadline": "'Hạn'",
 }
 _INT = re.compile(r"\d{1,3}(?:[.,\s]\d{3})+|\d+")
 _DAY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
@@ -87,7 +87,7 @@ def parse_targets(table: list[list[str]]) -> list[TargetRow]:
     columns = map_header(table[0], TARGET_COLUMNS)
     require(table[0], columns, NEEDED)
     if "percent" not in columns and "count" not in columns:
-        require(table[0], columns, {"percent": "target percent or count (e.g. 'Mục tiêu (%)')"})
+        require(table[0], columns, {"percent": "'Mục tiêu (%)'"})
     out = []
     for number, cells in enumerate(table[1:], 2):
         if not any(cells):

@@ -17,7 +17,7 @@ BAD = {
     50: "duplicate customer code PA13000000018 (same as row 20)",
     100: "missing head name",
     500: "bad customer code 'XYZ'",
-    700: "unknown village 'Thôn 9'",
+    700: "unknown area 'Thôn 9'",
 }
 
 
@@ -67,11 +67,11 @@ async def test_2000_rows_report_bad_rows_precisely_and_reimport_changes_nothing(
     async with sessionmaker() as session, session.begin():
         first = await run_import(session, demo.commune_id, table)
     assert (first.added, first.updated, first.unchanged) == (1995, 0, 0)
-    assert {s.row: s.reason for s in first.skipped} == BAD
+    assert {s.row: s.reason.format(**s.values) for s in first.skipped} == BAD
     async with sessionmaker() as session, session.begin():
         second = await run_import(session, demo.commune_id, table)
     assert (second.added, second.updated, second.unchanged) == (0, 0, 1995)
-    assert {s.row: s.reason for s in second.skipped} == BAD
+    assert {s.row: s.reason.format(**s.values) for s in second.skipped} == BAD
     async with sessionmaker() as session:
         total = await session.scalar(select(func.count()).select_from(Household))
         home = (
@@ -115,7 +115,7 @@ def test_cli_sets_up_a_commune(tmp_path):
     proc = cdsbot(tmp, "import", "households", str(path), "--village", "Thon 5")
     assert proc.stdout.splitlines() == [
         "thêm 1, cập nhật 0, giữ nguyên 0, bỏ qua 1",
-        "  dòng 3: bad phone '123'",
+        "  dòng 3: số điện thoại không đúng '123'",
     ]
     assert "Lê Văn" not in proc.stdout + proc.stderr
     proc = cdsbot(

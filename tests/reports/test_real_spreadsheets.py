@@ -140,7 +140,7 @@ def test_missing_column_names_the_headers_seen_before_any_row():
     with pytest.raises(TableError) as caught:
         parse_households(table)
     message = str(caught.value)
-    assert "no head-name" in message and "village" in message
+    assert "no 'Họ tên chủ hộ' column" in message
     assert "headers seen: 'Tên', 'Mã KH', 'SĐT'" in message and "Lê Văn" not in message
 
 
@@ -170,9 +170,9 @@ def test_cli_refuses_unreadable_files_in_one_line(tmp_path):
     headless = tmp_path / "lai.csv"
     headless.write_text("ten,sdt\nLê Văn A,0911111111\n", encoding="utf-8")
     for path, words in (
-        (broken, "not a readable .xlsx file"),
-        (junk, "cannot tell the text encoding"),
-        (headless, "headers seen: 'ten', 'sdt'"),
+        (broken, "không đọc được tệp .xlsx"),
+        (junk, "không nhận ra bảng mã chữ"),
+        (headless, "tiêu đề đã thấy: 'ten', 'sdt'"),
     ):
         proc = cdsbot(tmp_path, "import", "households", str(path))
         assert proc.returncode == 2, proc.stderr
@@ -212,7 +212,7 @@ def test_targets_csv_with_vietnamese_headers_in_cp1258(tmp_path):
     bad.write_text("Chỉ tiêu,Thôn,Mục tiêu (%)\nNước,Thôn 1,70\n", encoding="utf-8")
     proc = cdsbot(tmp_path, "import", "targets", str(bad))
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
-    assert "population" in proc.stderr and "headers seen: 'Chỉ tiêu', 'Thôn'" in proc.stderr
+    assert "'Dân số'" in proc.stderr and "tiêu đề đã thấy: 'Chỉ tiêu', 'Thôn'" in proc.stderr
 
 
 def test_piping_a_listing_into_head_ends_without_a_traceback(tmp_path):
