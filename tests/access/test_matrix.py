@@ -3,20 +3,10 @@ of scope; refusals change nothing, and nothing of another village or commune is 
 
 from __future__ import annotations
 
-import pytest
 from openpyxl import load_workbook
 
-from handlers import stranger_limit
 from handlers.registry import COMMANDS
 from tests.access.conftest import snapshot
-
-
-@pytest.fixture(autouse=True)
-def _many_answers_to_strangers(monkeypatch):
-    """The matrix sends every command as someone not joined: more than the hourly answers a
-    stranger gets (tests/security/test_strangers.py tests that limit)."""
-    monkeypatch.setattr(stranger_limit, "PER_SENDER", 10_000)
-
 
 JOIN = "cần vào tổ trước"  # refused: not joined
 ROLE = "không dành cho vai trò"  # refused: role too low
