@@ -14,6 +14,7 @@ from datetime import datetime
 import bot
 from bot import tuning
 from bot.app import App, build_app, setup_logging
+from bot.demo import create_demo
 from bot.operator_text import _
 from bot.settings import SettingsError, get_settings
 from handlers.roles import ROLE_NAMES
@@ -22,7 +23,6 @@ from models.commune import Commune, Village
 from models.keys import fold
 from models.member import Role
 from models.membership import create_invite, show_code
-from models.seed import ensure_demo
 
 Command = Callable[[App, argparse.Namespace], Awaitable[int | None]]
 
@@ -171,15 +171,8 @@ def _no_demo_text() -> str:
     )
 
 
-async def create_demo(app: App):
-    now = utcnow()
-    today = now.astimezone(app.settings.tz).date()
-    async with app.sessionmaker() as session, session.begin():
-        return await ensure_demo(session, today=today, now=now)
-
-
 async def cmd_db_upgrade(app: App, args: argparse.Namespace) -> int | None:
-    print("Database is up to date.")  # build_app has just applied the migrations
+    print(_("Database is up to date."))  # build_app has just applied the migrations
     return 0
 
 

@@ -17,7 +17,7 @@ from bot.background import start_background
 from bot.channels.base import Channel
 from bot.channels.console import ConsoleChat
 from bot.channels.zalo.channel import ZaloChannel
-from bot.cli import create_demo
+from bot.demo import create_demo
 from bot.files import file_links
 from bot.health import Readiness
 from bot.metrics import MetricsEndpoint, refresh_database_gauges
