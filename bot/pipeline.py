@@ -22,7 +22,7 @@ from bot.metrics import turn_metrics
 from bot.spool import Spool, payload_of, saved_for_later
 from handlers.context import Capabilities, Context, MemberView
 from handlers.dispatch import handle
-from handlers.messages import Choice, Incoming, Reply, Result, State
+from handlers.messages import Choice, Incoming, Reply, Result, State, clean_text
 from handlers.payload import to_payload
 from locales import translator
 from models import outbox_queue
@@ -233,7 +233,7 @@ def _kind(incoming: Incoming) -> str:
 def _without_nul(incoming: Incoming) -> Incoming:
     """PostgreSQL cannot store NUL in text, and no person types it: drop it at the door."""
     changes = {
-        name: value.replace("\x00", "")
+        name: clean_text(value)
         for name, value in vars(incoming).items()
         if isinstance(value, str) and "\x00" in value
     }

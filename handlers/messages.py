@@ -101,3 +101,9 @@ def keep(*replies: Reply) -> Result:
 
 def done(*replies: Reply) -> Result:
     return Result(list(replies), State())
+
+
+def clean_text(text: str) -> str:
+    """What every channel does to typed text at the door: PostgreSQL text cannot hold NUL, and
+    no person types it."""
+    return text.replace("\x00", "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.channels.telegram.adapter import ChatLocks
+from bot.channels.locks import ChatLocks
 
 
 async def test_turns_in_one_chat_keep_their_order_and_locks_are_dropped():

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from contextlib import asynccontextmanager
 from datetime import datetime
 
 from aiogram import Bot, Router
 from aiogram.enums import ChatAction
 from aiogram.types import CallbackQuery, Message
 
+from bot.channels.locks import ChatLocks
 from bot.channels.telegram import render
 from handlers.context import Capabilities
 from handlers.messages import Incoming, Kind, Reply
@@ -87,28 +87,6 @@ def incoming_from_callback(query: CallbackQuery, now: datetime) -> Incoming | No
         display_name=query.from_user.full_name,
         language_code=query.from_user.language_code,
     )
-
-
-class ChatLocks:
-    """One turn at a time per chat, so concurrent webhook calls keep a chat's order."""
-
-    def __init__(self) -> None:
-        # chat → (lock, how many turns hold or wait for it); dropped when nobody does.
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
-
-    @asynccontextmanager
-    async def hold(self, chat_id: str):
-        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
-        self._locks[chat_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[chat_id]
-            if users == 1:
-                del self._locks[chat_id]
-            else:
-                self._locks[chat_id] = (lock, users - 1)
 
 
 def make_router(process: Process, clock: Callable[[], datetime], guard: Guard) -> Router:

@@ -10,7 +10,7 @@ from bot.channels.base import numbered, split_text
 from bot.channels.zalo.client import MAX_TEXT
 from bot.files import FileLinks
 from handlers.context import Capabilities
-from handlers.messages import Incoming, Kind, Reply
+from handlers.messages import Incoming, Kind, Reply, clean_text
 from locales import translator
 
 CHANNEL = "zalo"
@@ -67,18 +67,13 @@ def to_incoming(update: dict[str, Any], bot: str, now: datetime) -> Incoming | N
         chat_id=chat_id,
         message_id=message_id,
         sent_at=_sent_at(message.get("date"), now),
-        text=_clean(text) if isinstance(text, str) else None,
+        text=clean_text(text) if isinstance(text, str) else None,
         kind=kind,
         chat_kind="group" if str(chat.get("chat_type", "")).upper() == "GROUP" else "private",
         photo=str(photo) if photo else None,
-        display_name=_clean(str(name))[:120] if name else None,
+        display_name=clean_text(str(name))[:120] if name else None,
         bot=bot,
     )
-
-
-def _clean(text: str) -> str:
-    # PostgreSQL text cannot hold NUL; nothing a person types needs it.
-    return text.replace("\x00", "")
 
 
 def _sent_at(raw: Any, now: datetime) -> datetime:

@@ -8,7 +8,6 @@ import hmac
 import logging
 import secrets
 import time
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -19,6 +18,7 @@ import httpx
 from aiohttp import web
 
 from bot.channels.base import Delivery
+from bot.channels.locks import ChatLocks
 from bot.channels.zalo import adapter
 from bot.channels.zalo.client import POLL_TIMEOUT, ZaloClient, ZaloError, bot_id_of
 from bot.files import FileLinks
@@ -90,7 +90,7 @@ class ZaloChannel:
         self._webhook_set = False
         self._tasks: set[asyncio.Task] = set()
         self._turns = asyncio.Semaphore(TURNS_AT_ONCE)
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._locks = ChatLocks()
         self._seen: OrderedDict[str, None] = OrderedDict()
         self.typing_after = TYPING_AFTER
 
@@ -292,10 +292,9 @@ class ZaloChannel:
     async def handle_incoming(self, incoming: Incoming) -> None:
         """One stored update through the core; never raises (it runs in background tasks)."""
         try:
-            lock = self._locks.setdefault(incoming.chat_id, asyncio.Lock())
             # One chat's messages in order; a few turns at once, so that a burst does not
             # queue every turn's writes behind each other (SQLite has one connection).
-            async with lock, self._turns:
+            async with self._locks.hold(incoming.chat_id), self._turns:
                 replies = await self._turn(incoming)
                 await self._send_own(incoming, replies)
         except Exception as exc:
