@@ -19,7 +19,7 @@ from bot.operator_text import _
 from bot.settings import SettingsError, get_settings
 from handlers.roles import ROLE_NAMES
 from models.base import utcnow
-from models.commune import Commune, Village
+from models.commune import Commune, Village, villages
 from models.keys import fold
 from models.member import Role
 from models.membership import create_invite, show_code
@@ -208,14 +208,9 @@ def commune_label(commune: Commune) -> str:
 
 
 async def find_village(session, commune_id: int, name: str) -> Village:
-    from sqlalchemy import select
 
     key = fold(name)
-    rows = (
-        await session.execute(
-            select(Village).where(Village.commune_id == commune_id).order_by(Village.name)
-        )
-    ).scalars()
+    rows = await villages(session, commune_id=commune_id)
     names = []
     for village in rows:
         if village.name_key == key:

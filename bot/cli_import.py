@@ -15,7 +15,7 @@ from bot.operator_text import _, problem
 from bot.work_progress import WorkProgress
 from locales import N_, translator
 from models.audit import audit
-from models.commune import Village
+from models.commune import Village, villages
 from models.importer import (
     ImportReport,
     TableError,
@@ -72,10 +72,7 @@ def register(sub) -> None:
 
 
 async def _villages(session, commune_id: int) -> dict[str, int]:
-    rows = await session.execute(
-        select(Village.name_key, Village.id).where(Village.commune_id == commune_id)
-    )
-    return dict(rows.all())
+    return {v.name_key: v.id for v in await villages(session, commune_id=commune_id)}
 
 
 def _table(path: Path) -> list[list[str]]:
@@ -190,11 +187,8 @@ async def cmd_village_add(app: App, args: argparse.Namespace) -> int:
 async def cmd_village_list(app: App, args: argparse.Namespace) -> int:
     async with app.sessionmaker() as session:
         commune = await find_commune(session, args.commune)
-        rows = await session.execute(
-            select(Village.name).where(Village.commune_id == commune.id).order_by(Village.name)
-        )
-        for (name,) in rows:
-            print(name)
+        for village in await villages(session, commune_id=commune.id):
+            print(village.name)
     return 0
 
 

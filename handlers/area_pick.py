@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import select
 
 from handlers.context import Context
 from handlers.messages import Choice, Reply
-from models.commune import Village
+from models.commune import villages
 from models.keys import fold
 
 # Up to this many areas are offered as choices at once; a phone screen holds about 10 lines.
@@ -38,12 +37,7 @@ class Picked:
 
 
 async def _areas(ctx: Context) -> list[tuple[int, str]]:
-    stmt = (
-        select(Village.id, Village.name)
-        .where(Village.commune_id == ctx.member.commune_id)
-        .order_by(Village.name)
-    )
-    return [(v, n) for v, n in await ctx.session.execute(stmt)]
+    return [(v.id, v.name) for v in await villages(ctx.session, commune_id=ctx.member.commune_id)]
 
 
 def _commune_choice(ctx: Context) -> Choice:

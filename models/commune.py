@@ -6,7 +6,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, false
+from sqlalchemy import JSON, Column, false, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
 from models.base import UTCDateTime, utcnow
@@ -66,3 +67,9 @@ class Village(SQLModel, table=True):
     group_channel: str | None = Field(default=None, max_length=16)
     group_chat_id: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+async def villages(session: AsyncSession, *, commune_id: int) -> list[Village]:
+    """The areas of a commune by name: the one query every list or lookup of areas starts from."""
+    stmt = select(Village).where(Village.commune_id == commune_id).order_by(Village.name)
+    return list((await session.execute(stmt)).scalars())

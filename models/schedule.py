@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.commune import Commune, Village
+from models.commune import villages as commune_villages
 from models.conversation import Conversation
 from models.conversion import Conversion
 from models.indicator import Indicator
@@ -202,11 +203,8 @@ async def recipients(
 
 
 async def villages(session: AsyncSession, *, commune_id: int) -> list[VillageRow]:
-    stmt = select(Village).where(Village.commune_id == commune_id).order_by(Village.id)
-    return [
-        VillageRow(v.id, v.name, v.group_channel, v.group_chat_id)
-        for v in (await session.execute(stmt)).scalars()
-    ]
+    areas = sorted(await commune_villages(session, commune_id=commune_id), key=lambda v: v.id)
+    return [VillageRow(v.id, v.name, v.group_channel, v.group_chat_id) for v in areas]
 
 
 async def conversions_by_village(

@@ -8,12 +8,11 @@ official or admin sees every area of the commune. Figures come from the chat's q
 from __future__ import annotations
 
 from aiohttp import web
-from sqlalchemy import select
 
 from bot.webui.core import Page, not_found, page
 from handlers.numbers import parse_int
 from models.activity import my_stats, revisits_due
-from models.commune import Village
+from models.commune import Village, villages
 from models.leaderboard import Period, member_ranking, weights
 from models.member import Role
 
@@ -28,14 +27,8 @@ def routes(router: web.UrlDispatcher) -> None:
 async def areas_page(p: Page) -> web.StreamResponse:
     if not p.viewer.at_least(Role.OFFICIAL):
         raise web.HTTPSeeOther(f"/web/diaban/{p.viewer.village_id}")
-    villages = (
-        await p.session.execute(
-            select(Village.id, Village.name)
-            .where(Village.commune_id == p.viewer.commune_id)
-            .order_by(Village.name)
-        )
-    ).all()
-    return p.render("areas.html", villages=villages)
+    areas = await villages(p.session, commune_id=p.viewer.commune_id)
+    return p.render("areas.html", villages=[(v.id, v.name) for v in areas])
 
 
 @page(Role.LEADER)

@@ -17,7 +17,7 @@ from handlers.problems import problem_text
 from handlers.roles import ROLE_NAMES
 from locales import N_
 from models.audit import audit
-from models.commune import Village
+from models.commune import Village, villages
 from models.indicator import Indicator, Target
 from models.member import Role
 from models.membership import create_invite, show_code
@@ -200,12 +200,7 @@ INVITE_ROLES = (Role.VOLUNTEER, Role.LEADER, Role.OFFICIAL)
 
 
 async def _villages(p: Page) -> list[tuple[int, str]]:
-    stmt = (
-        select(Village.id, Village.name)
-        .where(Village.commune_id == p.viewer.commune_id)
-        .order_by(Village.name)
-    )
-    return [tuple(r) for r in (await p.session.execute(stmt)).all()]
+    return [(v.id, v.name) for v in await villages(p.session, commune_id=p.viewer.commune_id)]
 
 
 def _invite_page(p: Page, villages, *, made=None, error=None, status=200) -> web.Response:

@@ -14,8 +14,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-
 from handlers.context import Context
 from handlers.digests.progress import (
     AREAS_INLINE,
@@ -36,7 +34,7 @@ from handlers.places import commune_title
 from handlers.registry import command, step
 from locales import N_
 from models.catalogue import aliases, commune_indicators
-from models.commune import Village
+from models.commune import villages
 from models.keys import fold
 from models.member import Role
 from models.progress import CountRow, ProgressRow, progress, untargeted
@@ -81,18 +79,13 @@ async def parse_scope(ctx: Context, args: str) -> Scope:
     for word in CHART_WORDS:
         if f" {word} " in rest:
             chart, rest = True, rest.replace(f" {word} ", " ")
-    villages = (
-        await ctx.session.execute(
-            select(Village.id, Village.name, Village.name_key).where(
-                Village.commune_id == ctx.member.commune_id
-            )
-        )
-    ).all()
+    areas = await villages(ctx.session, commune_id=ctx.member.commune_id)
     village_id = village_name = None
-    for vid, name, key in sorted(villages, key=lambda v: -len(v.name_key)):
-        pattern = rf"\b{re.escape(key)}\b"
+    for area in sorted(areas, key=lambda v: -len(v.name_key)):
+        pattern = rf"\b{re.escape(area.name_key)}\b"
         if re.search(pattern, rest):
-            village_id, village_name, rest = vid, name, re.sub(pattern, " ", rest, count=1)
+            village_id, village_name = area.id, area.name
+            rest = re.sub(pattern, " ", rest, count=1)
             break
     indicator_ids = []
     for indicator in await commune_indicators(ctx.session, ctx.member.commune_id):
