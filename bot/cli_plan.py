@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from zipfile import BadZipFile
 
 from bot.app import App
 from bot.cli import CliError, find_commune
 from bot.operator_text import _, problem
+from bot.work_progress import WorkProgress
+from locales import N_, translator
 from models.audit import audit
 from models.plan import (
     apply_plan,
@@ -62,11 +65,20 @@ class _DryRun(Exception):
 
 
 async def cmd_plan_apply(app: App, args: argparse.Namespace) -> int:
-    plan, problems = _read(args.file)
-    try:
-        async with app.sessionmaker() as session, session.begin():
-            changes = await _apply(session, plan, problems, args)
-    except _DryRun:
+    # Three steps on stderr (read, check, apply): stdout stays the list of changes.
+    t = translator(app.settings.default_locale)
+    with WorkProgress(t, N_("Applying the plan"), total=3, stream=sys.stderr) as work:
+        plan, problems = _read(args.file)
+        work.advance()
+        try:
+            async with app.sessionmaker() as session, session.begin():
+                changes = await _apply(session, plan, problems, args, work)
+        except _DryRun:
+            dry_run = True
+        else:
+            dry_run = False
+        work.advance_to(3)
+    if dry_run:
         print(_("Checked, no problems. --dry-run: nothing was changed."))
         return 0
     if changes:
@@ -76,9 +88,10 @@ async def cmd_plan_apply(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _apply(session, plan, problems, args: argparse.Namespace):
+async def _apply(session, plan, problems, args: argparse.Namespace, work: WorkProgress):
     # Rows that read well are checked against the database too: every problem at once.
     problems = problems + await check_plan(session, plan)
+    work.advance()
     errors = [p for p in problems if not p.warning]
     for p in problems:
         if p.warning:

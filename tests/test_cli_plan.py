@@ -28,6 +28,8 @@ def test_template_apply_twice_dry_run_and_export(cli, tmp_path):  # noqa: F811
     assert first.returncode == 0, first.stderr
     assert 'tạo xã "Đức Phổ"' in first.stdout
     assert "Đã áp dụng kế hoạch của Đức Phổ" in first.stdout
+    # Not a terminal: plain progress lines on stderr, ending in a one-line summary.
+    assert "Đang áp dụng kế hoạch" in first.stderr and "Traceback" not in first.stderr
     again = cli("plan", "apply", plan)
     assert again.stdout.strip() == "Kế hoạch của Đức Phổ đã được áp dụng: không có gì thay đổi."
     out = tmp_path / "xuat.xlsx"
