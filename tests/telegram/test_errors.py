@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.metrics import REGISTRY
 from handlers.messages import Reply
 from models.inbound import Inbound
 from models.member import ChannelAccount
@@ -112,3 +113,17 @@ async def test_polling_survives_getupdates_server_errors(impatient, demo):
     user = impatient.user(6007)
     await user.send("/start")
     assert "mã mời" in user.last_text
+
+
+async def test_replies_in_a_turn_count_in_the_sends_metric(telegram, demo):
+    def sent(result: str) -> float:
+        labels = {"channel": "telegram", "result": result}
+        return REGISTRY.get_sample_value("cdsbot_sends_total", labels) or 0
+
+    user = await joined_user(telegram, demo, 6006)
+    ok, blocked = sent("ok"), sent("403")
+    await user.send("/trogiup")
+    assert sent("ok") == ok + 1
+    telegram.fake.fail("sendMessage", 403)
+    await user.send("/trogiup")
+    assert sent("403") == blocked + 1

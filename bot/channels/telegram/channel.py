@@ -31,6 +31,7 @@ from bot.channels.telegram.menu import set_chat_menu, set_commands
 from bot.channels.telegram.retry import RETRYING, RetryMiddleware
 from bot.channels.telegram.session import TelegramSession
 from bot.channels.telegram.webhook import GuardedRequestHandler
+from bot.metrics import count_send
 from bot.pipeline import NotKept, Pipeline
 from bot.settings import WEBHOOK_SECRET_MIN, WEBHOOK_SECRET_RE
 from bot.tuning import json_codec
@@ -256,11 +257,24 @@ class TelegramChannel:
         try:
             await send
         except TelegramForbiddenError:
+            count_send(CHANNEL, "403")
             await self._unreachable(chat_id)
         except TelegramAPIError as exc:
+            count_send(CHANNEL, _send_result(exc))
             log.warning("telegram: reply to %s not sent: %s", chat_id, type(exc).__name__)
+        else:
+            count_send(CHANNEL, "ok")
 
     async def _unreachable(self, chat_id: str) -> None:
         log.info("telegram: chat %s blocked the bot", chat_id)
         async with self.sessionmaker() as session, session.begin():
             await mark_unreachable(session, channel=CHANNEL, chat_id=chat_id, now=self.clock())
+
+
+def _send_result(exc: TelegramAPIError) -> str:
+    """The sends metric's label for a reply inside a turn, as the outbox labels its own."""
+    if isinstance(exc, TelegramRetryAfter):
+        return "429"
+    if isinstance(exc, TelegramServerError | TelegramNetworkError):
+        return "5xx"
+    return "error"
