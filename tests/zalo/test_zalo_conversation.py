@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.channels.zalo.client import ZaloClient, ZaloError
+from bot.metrics import REGISTRY
 from models import ChannelAccount, Conversation, Inbound, Member
 from models.membership import show_code
 from tests.fakes.zalo_api import text_update
@@ -222,3 +223,18 @@ async def test_malformed_webhook_bodies_never_get_a_500(zalo, demo, caplog):
     assert "update failed" not in caplog.text
     # The two readable ones were answered (a non-text first message gets the greeting).
     assert {s.chat_id for s in bot.sent} == {"u-fuzz"}
+
+
+async def test_a_turns_own_reply_counts_in_the_sends_metric(zalo, demo):
+    def sent() -> float:
+        labels = {"channel": "zalo", "result": "ok"}
+        return REGISTRY.get_sample_value("cdsbot_sends_total", labels) or 0
+
+    env = await zalo(mode="webhook")
+    before = sent()
+    await env.user("4ba1c0ffee0000000001", "Ba").send("xin chao")
+    for _ in range(100):  # counted right after the send returns: a moment after the fake saw it
+        if sent() > before:
+            break
+        await asyncio.sleep(0.02)
+    assert sent() == before + 1

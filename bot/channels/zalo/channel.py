@@ -22,7 +22,7 @@ from bot.channels.locks import ChatLocks
 from bot.channels.zalo import adapter
 from bot.channels.zalo.client import POLL_TIMEOUT, ZaloClient, ZaloError, bot_id_of
 from bot.files import FileLinks
-from bot.metrics import turn_metrics
+from bot.metrics import count_send, turn_metrics
 from bot.pipeline import Pipeline, reply_key
 from bot.spool import payload_of
 from handlers.messages import Incoming, Reply
@@ -330,8 +330,11 @@ class ZaloChannel:
         try:
             await self.send(incoming.chat_id, replies, tries=REPLY_TRIES, then=settle)
         except ZaloError as exc:
+            count_send(adapter.CHANNEL, _send_result(exc))
             log.error("zalo bot %s: reply not sent (%s)", self.bot, exc)
             await settle(sent=False)  # the outbox retries it
+        else:
+            count_send(adapter.CHANNEL, "ok")
 
     def _replayed(self, key: str) -> bool:
         if key in self._seen:
@@ -509,3 +512,12 @@ def _delivery_of(exc: ZaloError) -> Delivery:
     if exc.code == 403:
         return Delivery(ok=False, unreachable=True, error=str(exc)[:200])
     return Delivery(ok=False, error=str(exc)[:200])
+
+
+def _send_result(exc: ZaloError) -> str:
+    """The sends metric's label for a turn's own reply, as the outbox labels its deliveries."""
+    if exc.retry_after is not None or exc.code == 429:
+        return "429"
+    if exc.code == 403:
+        return "403"
+    return "5xx" if exc.transient else "error"
