@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.webui.core import Page, not_found, page
 from handlers.flows.auditlog import ACTIONS
+from handlers.flows.invite import start_link
 from handlers.numbers import parse_int as parse_small
 from handlers.problems import problem_text
 from handlers.roles import ROLE_NAMES
@@ -258,9 +259,7 @@ async def invite_make(p: Page) -> web.Response:
         detail={"role": role, "village": village_id, "uses": uses, "days": days, "via": "web"},
         at=now,
     )
-    link = (
-        f"https://t.me/{p.ui.telegram_username}?start={code}" if p.ui.telegram_username else None
-    )
+    link = start_link(p.ui.telegram_username, code)
     qr = segno.make(link or f"/start {show_code(code)}", error="m")
     made = {
         "code": show_code(code),

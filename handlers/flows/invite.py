@@ -151,7 +151,11 @@ async def on_days(ctx: Context) -> Result:
 
 def invite_link(ctx: Context, code: str) -> str | None:
     """The Telegram deep link, when a Telegram bot runs (its username comes from bot/)."""
-    username = ctx.extra.get("telegram_username")
+    return start_link(ctx.extra.get("telegram_username"), code)
+
+
+def start_link(username: str | None, code: str) -> str | None:
+    """`https://t.me/<bot>?start=CODE`, the one form of the link for the chat and the web page."""
     return f"https://t.me/{username}?start={code}" if username else None
 
 
