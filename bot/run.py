@@ -26,6 +26,7 @@ from bot.spool import Spool
 from bot.web import GATE, make_web_app, start_web
 from bot.webui import mount_webui
 from bot.webui.demo import serve_demo, web_ui
+from handlers.roles import ROLE_NAMES
 from models.base import utcnow
 from models.membership import show_code
 
@@ -159,11 +160,11 @@ async def _console(app: App) -> int:
         # A real commune is configured: chat with it, never beside demo data.
         print(_("cds-bot — console chat. Make invite codes with `cdsbot invite create`."))
         return await _console_chat(app)
-    print("cds-bot — demo commune Quảng Trường (console chat).")
-    print(
-        "Invite codes: "
-        + ", ".join(f"{role} {show_code(code)}" for role, code in result.invites.items())
+    print(_("cds-bot — the demo commune (console chat)."))
+    codes = ", ".join(
+        f"{_(ROLE_NAMES[role])} {show_code(code)}" for role, code in result.invites.items()
     )
+    print(_("Invite codes: {codes}", codes=codes))
     runner, line = await serve_demo(app, result.commune_id)
     print(line)
     try:
@@ -174,7 +175,9 @@ async def _console(app: App) -> int:
 
 
 async def _console_chat(app: App) -> int:
-    print("For Telegram or Zalo, set TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKENS in .env (see README).")
-    print("Type /start, then an invite code. Ctrl-D to quit.")
+    print(
+        _("For Telegram or Zalo, set TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKENS in .env (see README).")
+    )
+    print(_("Type /start, then an invite code. Ctrl-D to quit."))
     await ConsoleChat(app.pipeline, CONSOLE_USER, "Người dùng thử").run(sys.stdin, sys.stdout)
     return 0
