@@ -203,7 +203,7 @@ async def cmd_indicator_list(app: App, args: argparse.Namespace) -> int:
 async def cmd_indicator_add(app: App, args: argparse.Namespace) -> int:
     async with app.sessionmaker() as session, session.begin():
         if await find_indicator(session, text=args.code):
-            raise CliError(f"indicator {args.code} already exists")
+            raise CliError(_("Indicator {code} already exists.", code=args.code.upper()))
         last = await session.scalar(select(Indicator.sort).order_by(Indicator.sort.desc()))
         session.add(
             Indicator(
@@ -216,5 +216,5 @@ async def cmd_indicator_add(app: App, args: argparse.Namespace) -> int:
                 sort=(last or 0) + 1,
             )
         )
-    print(f"Indicator {args.code.upper()} added.")
+    print(_("Indicator {code} added.", code=args.code.upper()))
     return 0
