@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bench import fanout, plans, scale, throughput
-from bot.benchgen import Plan, generate
+from bench.gen import Plan, generate
 from bot.db import make_engine
 from models.migrate import upgrade
 

@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.gen import Plan, generate  # noqa: E402
 from bench.loadgen import SECRET, LeanFake, Load, User  # noqa: E402
-from bot.benchgen import Plan, generate  # noqa: E402
 from bot.db import make_engine  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
 

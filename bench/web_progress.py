@@ -26,7 +26,7 @@ from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bot.benchgen import Plan, generate  # noqa: E402
+from bench.gen import Plan, generate  # noqa: E402
 from bot.db import make_engine, make_sessionmaker  # noqa: E402
 from bot.web import make_web_app  # noqa: E402
 from bot.webui import WebUI, mount_webui  # noqa: E402

@@ -7,12 +7,12 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from bot.app import App
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from bot.channels.base import Channel, Delivery
-from bot.files import file_links
-from bot.outbox import TELEGRAM_LIMITS, Sender, zalo_limits
+from bot.outbox import Sender
+from bot.pipeline import Pipeline
 from bot.replay import replay_failed
 from bot.scheduler import JobScheduler
 from bot.spool import Spool
@@ -27,9 +27,18 @@ SPOOL_RETRY = (1.0, 5.0)
 class Background:
     sender: Sender
     scheduler: JobScheduler
+    engine: AsyncEngine
+    pipeline: Pipeline
+    public_links: bool
     stop_event: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task | None = None
     spool_task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        self.scheduler.start()
+        self.task = asyncio.create_task(self.sender.run(self.stop_event))
+        if self.pipeline.spool is not None:
+            self.spool_task = asyncio.create_task(drain_spool(self, self.pipeline.spool))
 
     async def stop(self) -> None:
         self.stop_event.set()
@@ -64,42 +73,15 @@ def by_name(channels: list[Channel]) -> dict[str, Channel]:
     }
 
 
-def start_background(app: App, channels: list[Channel]) -> Background:
-    """The worker holding the scheduler lock runs the jobs and drains the outbox; every worker
-    answers users. One sender per deployment keeps each platform's per-bot limits exact."""
-    settings = app.settings
-    limits = {
-        "telegram": TELEGRAM_LIMITS,
-        "zalo": zalo_limits(settings.zalo_send_per_second),
-    }
-    scheduler = JobScheduler(
-        app.sessionmaker,
-        app.engine,
-        tz=settings.tz,
-        grace=timedelta(hours=settings.job_grace_hours),
-        files_dir=app.files_dir,
-        file_hours=settings.file_link_hours,
-    )
-    sender = Sender(
-        app.sessionmaker, by_name(channels), limits=limits, active=lambda: scheduler.leading
-    )
-    background = Background(sender, scheduler)
-    scheduler.start()
-    background.task = asyncio.create_task(sender.run(background.stop_event))
-    if app.pipeline.spool is not None:
-        background.spool_task = asyncio.create_task(
-            drain_spool(app, app.pipeline.spool, background.stop_event)
-        )
-    return background
-
-
-async def drain_spool(app: App, spool: Spool, stop: asyncio.Event) -> None:
+async def drain_spool(background: Background, spool: Spool) -> None:
     """Every second or so: once the database answers, spooled messages go into it as failed
     messages and are replayed at once (their replies go out through the outbox)."""
-    public = file_links(app.settings, app.files_dir) is not None
+    engine, stop = background.engine, background.stop_event
 
     async def replay(ids: list[int]) -> None:
-        results = await replay_failed(app.engine, app.pipeline, ids=ids, public_links=public)
+        results = await replay_failed(
+            engine, background.pipeline, ids=ids, public_links=background.public_links
+        )
         for r in results:
             log.info("spool: message #%s %s", r.id, r.outcome)
 
@@ -107,7 +89,7 @@ async def drain_spool(app: App, spool: Spool, stop: asyncio.Event) -> None:
     while not stop.is_set():
         if spool.waiting():
             try:
-                await spool.drain(app.engine, replay)
+                await spool.drain(engine, replay)
                 wait = SPOOL_RETRY[0]
             except Exception as exc:
                 log.warning("spool: database still unreachable (%s)", type(exc).__name__)

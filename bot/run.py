@@ -1,4 +1,5 @@
-"""`cdsbot run`: the console with demo data when no token is set, otherwise the platforms."""
+"""`cdsbot run`: the console with demo data when no token is set, otherwise the platforms on one
+web server with the background (sender, scheduler, spool drain), until SIGTERM; then a drain."""
 
 from __future__ import annotations
 
@@ -8,26 +9,20 @@ import gc
 import logging
 import signal
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 from bot import tuning
-from bot.app import App
-from bot.background import start_background
+from bot.app import App, make_background, make_channels, metrics_endpoint
 from bot.channels.base import Channel
 from bot.channels.console import ConsoleChat
-from bot.channels.zalo.channel import ZaloChannel
 from bot.demo import create_demo
-from bot.files import file_links
 from bot.health import Readiness
-from bot.metrics import MetricsEndpoint, refresh_database_gauges
 from bot.operator_text import _
 from bot.spool import Spool
 from bot.web import GATE, make_web_app, start_web
 from bot.webui import mount_webui
 from bot.webui.demo import serve_demo, web_ui
 from handlers.roles import ROLE_NAMES
-from models.base import utcnow
 from models.membership import show_code
 
 log = logging.getLogger(__name__)
@@ -61,7 +56,8 @@ async def serve(app: App) -> int:
     ui.telegram_username = await _telegram_username(channels)
     app.pipeline.telegram_username = ui.telegram_username
     log.info("running: %s", ", ".join(c.name for c in channels))
-    background = start_background(app, channels)
+    background = make_background(app, channels)
+    background.start()
     _freeze_startup_objects()
     tuning.tune_gc()
     try:
@@ -90,50 +86,6 @@ async def _telegram_username(channels: list[Channel]) -> str | None:
             except Exception as exc:  # the page just shows codes without the link
                 log.warning("bot username unknown: %s", type(exc).__name__)
     return None
-
-
-def metrics_endpoint(app: App, channels: list[Channel]) -> MetricsEndpoint | None:
-    settings = app.settings
-    if not settings.metrics and settings.metrics_token is None:
-        return None
-    token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
-    bots = [getattr(c, "bot", "") for c in channels if c.name == "zalo"]
-
-    async def refresh() -> None:
-        await refresh_database_gauges(
-            app.engine,
-            zalo_bots=bots,
-            quota=settings.zalo_monthly_quota,
-            now=utcnow().astimezone(settings.tz),
-        )
-
-    return MetricsEndpoint(token, refresh)
-
-
-def make_channels(app: App) -> list[Channel]:
-    """Every platform with a token configured."""
-    channels: list[Channel] = []
-    if app.settings.telegram_bot_token:
-        from bot.channels.telegram import TelegramChannel  # aiogram loads only when used
-
-        channels.append(TelegramChannel.from_app(app))
-    settings = app.settings
-    links = file_links(settings, app.files_dir)
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    for token in settings.zalo_tokens:
-        channels.append(
-            ZaloChannel(
-                token,
-                app.pipeline,
-                api_base=settings.zalo_api_base,
-                public_base_url=settings.public_base_url,
-                webhook_secret=secret,
-                links=links,
-                quota=settings.zalo_monthly_quota,
-                reply_lease=timedelta(seconds=settings.reply_lease_seconds),
-            )
-        )
-    return channels
 
 
 def _freeze_startup_objects() -> None:

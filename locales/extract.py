@@ -17,7 +17,7 @@ from locales import LANGUAGES, LOCALES_DIR
 
 ROOT = LOCALES_DIR.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-SOURCES = ("handlers", "bot", "models")
+SOURCES = ("handlers", "bot", "models", "bench")
 WEBUI = "bot/webui/"
 TEMPLATES = "bot/webui/templates"
 

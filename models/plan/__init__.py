@@ -1,6 +1,6 @@
 """The plan workbook: one .xlsx that sets a commune up (commune, areas, indicators, targets,
 reporting rhythm). Read and check it, preview or apply its changes, export a commune back.
-No chat or CLI here: `cdsbot plan` (bot/cli_plan.py) and the web page call these."""
+No chat or CLI here: `cdsbot plan` (bot/cli/plan.py) and the web page call these."""
 
 from models.plan.apply import (
     Change,

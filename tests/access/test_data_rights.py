@@ -121,7 +121,7 @@ async def test_no_household_data_in_logs_even_at_debug(
 ):
     import logging
 
-    from bot.app import quiet_noisy_loggers
+    from bot.logs import quiet_noisy_loggers
 
     quiet_noisy_loggers()  # what `cdsbot run` does even with LOG_LEVEL=DEBUG
     caplog.set_level(logging.DEBUG)

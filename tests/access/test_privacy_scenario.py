@@ -10,8 +10,8 @@ import logging
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from bot.app import quiet_noisy_loggers, setup_logging
 from bot.jobs import run_scheduled
+from bot.logs import quiet_noisy_loggers, setup_logging
 from handlers.digests.collect import BUILDERS
 from models import Household, OutboxMessage
 from models.keys import fold

@@ -13,8 +13,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from bot.app import quiet_noisy_loggers
 from bot.db import make_engine
+from bot.logs import quiet_noisy_loggers
 from bot.scheduler import JobScheduler
 from tests.conftest import PG_URL, TZ
 

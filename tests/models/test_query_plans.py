@@ -11,9 +11,9 @@ import uuid
 import pytest
 from sqlalchemy import text
 
+from bench.gen import Plan, generate
 from bench.plans import big_scans, plans_of
 from bench.scale import cases_for
-from bot.benchgen import Plan, generate
 from bot.db import make_engine
 from models.migrate import upgrade
 from tests.conftest import PG_URL

@@ -146,7 +146,7 @@ def test_postgresql_backup_and_restore_round_trip(tmp_path):
 
 
 def test_postgresql_backup_without_pg_dump_says_what_to_install(tmp_path, monkeypatch):
-    from bot.backup import BackupError, backup
+    from bot.cli.snapshot import BackupError, backup
 
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(BackupError, match="pg_dump is not installed"):

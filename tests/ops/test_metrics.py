@@ -170,7 +170,7 @@ async def test_metrics_show_the_conversation_and_the_fan_out_and_no_person(
 async def test_metrics_are_off_unless_turned_on_or_given_a_token(tmp_path, monkeypatch):
     from types import SimpleNamespace
 
-    from bot.run import metrics_endpoint
+    from bot.app import metrics_endpoint
     from bot.settings import Settings
 
     monkeypatch.chdir(tmp_path)  # no .env of the developer's

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from bot.work_progress import WorkProgress
+from bot.cli.progress import WorkProgress
 from locales import N_, Translator
 from tests.ops.test_backup_restore import cdsbot
 

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
-from bot.benchgen import Plan, generate
+from bench.gen import Plan, generate
 from models import Conversion, Household, Target
 from models.base import metadata
 from models.catalogue import CATALOGUE

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.backup import pg_dump
+from bot.cli.snapshot import pg_dump
 from bot.db import make_engine
 from models.migrate import upgrade
 from tests.ops.test_backup_restore import cdsbot, mark, marks

@@ -7,8 +7,7 @@ import shutil
 import pytest
 from fakes.telegram_api import FakeTelegram
 
-from bot.app import build_app
-from bot.run import make_channels
+from bot.app import build_app, make_channels
 from bot.settings import Settings
 
 

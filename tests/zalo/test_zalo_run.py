@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.app import build_app
+from bot.app import build_app, make_channels
 from bot.channels.zalo.channel import ZaloChannel
-from bot.run import make_channels
 from bot.settings import Settings
 from bot.web import make_web_app
 

@@ -109,19 +109,6 @@ class TelegramChannel:
         if hooks is not None:
             hooks.append(self._on_turn)
 
-    @classmethod
-    def from_app(cls, app) -> TelegramChannel:  # noqa: ANN001 - bot.app.App (import cycle)
-        settings = app.settings
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        return cls(
-            app.pipeline,
-            app.sessionmaker,
-            token=settings.telegram_bot_token.get_secret_value(),
-            api_base=settings.telegram_api_base,
-            public_base_url=settings.public_base_url,
-            webhook_secret=secret,
-        )
-
     @property
     def webhook(self) -> bool:
         return self.webhook_url is not None

@@ -9,7 +9,7 @@ import argparse
 from datetime import datetime
 
 from bot.app import App
-from bot.cli import CliError
+from bot.cli.common import CliError
 from bot.files import file_links
 from bot.replay import replay_failed
 from models.failed_inbound import FailedRow, failed_messages

@@ -1,6 +1,6 @@
 """Backups: SQLite through the online backup API, PostgreSQL through pg_dump/pg_restore.
 
-Restoring (checked before anything is replaced) is in bot/restore.py."""
+Restoring (checked before anything is replaced) is in bot/cli/restore.py."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
-from bot.work_progress import WorkProgress
+from bot.cli.progress import WorkProgress
 from locales import N_
 
 Progress = Callable[[str], AbstractContextManager[WorkProgress | None]]

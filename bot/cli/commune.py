@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from bot.app import App
-from bot.backup import BackupError, backup, default_path
-from bot.cli import CliError, commune_label, find_commune
+from bot.cli.common import CliError, commune_label, find_commune
+from bot.cli.snapshot import BackupError, backup, default_path
 from bot.operator_text import _, op_t
 from handlers.places import commune_title
 from models.audit import audit

@@ -7,7 +7,7 @@ import argparse
 from sqlalchemy import select
 
 from bot.app import App
-from bot.cli import CliError, find_commune
+from bot.cli.common import CliError, find_commune
 from bot.operator_text import _, op_t, problem
 from models.audit import audit
 from models.catalogue import commune_indicators

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.app import App
-from bot.cli import find_commune
+from bot.cli.common import find_commune
 from bot.webui.demo import sign_in_link
 from locales import translator
 from models.member import Role

@@ -8,10 +8,10 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bot.app import App
-from bot.backup import BackupError, backup, default_path, is_sqlite, prune
-from bot.cli import CliError
-from bot.restore import RestoreRefused, restore
-from bot.work_progress import WorkProgress
+from bot.cli.common import CliError
+from bot.cli.progress import WorkProgress
+from bot.cli.restore import RestoreRefused, restore
+from bot.cli.snapshot import BackupError, backup, default_path, is_sqlite, prune
 from locales import N_, translator
 from models.base import utcnow
 from models.migrate import upgrade

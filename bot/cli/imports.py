@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.app import App
-from bot.cli import CliError, find_commune, find_village
+from bot.cli.common import CliError, find_commune, find_village
+from bot.cli.progress import WorkProgress
 from bot.operator_text import _, problem
-from bot.work_progress import WorkProgress
 from locales import N_, translator
 from models.audit import audit
 from models.commune import Village, villages

@@ -6,7 +6,7 @@ import argparse
 from zoneinfo import ZoneInfo
 
 from bot.app import App
-from bot.cli import CliError, find_commune
+from bot.cli.common import CliError, find_commune
 from bot.jobs import next_fire, run_now
 from models import outbox_queue
 from models.base import utcnow

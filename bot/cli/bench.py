@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from bot.app import App
-from bot.benchgen import Plan, generate
-from bot.work_progress import WorkProgress
+from bot.cli.common import CliError
+from bot.cli.progress import WorkProgress
 from locales import translator
 
 
@@ -26,6 +26,12 @@ def register(sub) -> None:
 
 
 async def cmd_bench_gen(app: App, args: argparse.Namespace) -> int:
+    t = translator(app.settings.default_locale)
+    try:
+        # The generator lives with the benchmarks (bench/gen.py), in a source checkout only.
+        from bench.gen import Plan, generate
+    except ImportError:
+        raise CliError(t._("cdsbot bench needs a source checkout (the bench/ folder).")) from None
     plan = Plan(
         communes=args.communes,
         villages_per=args.villages_per,
@@ -36,7 +42,6 @@ async def cmd_bench_gen(app: App, args: argparse.Namespace) -> int:
         visits_per=args.visits_per,
         seed=args.seed,
     )
-    t = translator(app.settings.default_locale)
     result = await generate(app.engine, plan, progress=lambda label: WorkProgress(t, label))
     counts = ", ".join(f"{table} {t.num(n)}" for table, n in result["rows"].items())
     print(

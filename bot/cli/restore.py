@@ -24,8 +24,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 import models  # noqa: F401  (registers every table on the metadata)
-from bot import backup as raw
-from bot.backup import RESTORE, SAVE_CURRENT, BackupError, Progress
+from bot.cli import snapshot as raw
+from bot.cli.snapshot import RESTORE, SAVE_CURRENT, BackupError, Progress
 from bot.db import make_engine
 from locales import N_
 from models.base import metadata
