@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import Channel, Delivery
+from bot.delivery import recorded, result_label
 from bot.metrics import count_send
 from handlers.payload import from_payload
 from models import outbox_queue as oq
@@ -251,7 +252,7 @@ class Sender:
 
     async def _settle(self, row: oq.OutboxRow, d: Delivery) -> None:
         now = self.clock()
-        count_send(row.channel, _result(d))
+        count_send(row.channel, result_label(d))
         if not d.ok and d.retry_after is not None:
             # 429: the whole bot must wait, not only this chat.
             overall = self.pacers[row.channel].overall
@@ -267,10 +268,6 @@ class Sender:
             elif d.unreachable:
                 self.blocked[(row.channel, row.chat_id)] = time.monotonic() + 60
                 await oq.settle(session, id=row.id, status=oq.FAILED, error="unreachable")
-                dropped = await oq.mark_unreachable(
-                    session, channel=row.channel, bot=row.bot, chat_id=row.chat_id, now=now
-                )
-                log.info("outbox %s: chat unreachable, %d queued dropped", row.id, dropped)
             elif d.error == "quota":
                 await oq.settle(session, id=row.id, status=oq.SKIPPED, error="quota")
                 log.warning("outbox %s: skipped, %s bot %r quota spent", row.id, row.channel,
@@ -281,16 +278,13 @@ class Sender:
             else:
                 await oq.settle(session, id=row.id, status=oq.FAILED, error=d.error)
                 log.warning("outbox %s: failed (%s)", row.id, d.error)
-
-
-def _result(d: Delivery) -> str:
-    """The metrics label of a delivery: ok, 429, 403, 5xx (or timeout), quota, error."""
-    if d.ok:
-        return "ok"
-    if d.retry_after is not None:
-        return "429"
-    if d.unreachable:
-        return "403"
-    if d.error == "quota":
-        return "quota"
-    return "5xx" if d.transient else "error"
+        if d.unreachable:
+            log.info("outbox %s: chat unreachable", row.id)
+            await recorded(
+                self.sessionmaker,
+                d,
+                channel=row.channel,
+                bot=row.bot,
+                chat_id=row.chat_id,
+                now=now,
+            )

@@ -1,9 +1,8 @@
-"""Where messages go: a village's linked group chat, and accounts the platform says are gone."""
+"""Where messages go: a village's linked group chat, and the members' private chats."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,19 +46,6 @@ async def group_village(
         )
     ).first()
     return LinkedVillage(*row) if row else None
-
-
-async def mark_unreachable(
-    session: AsyncSession, *, channel: str, chat_id: str, now: datetime
-) -> int:
-    """The user blocked the bot: no pushes until they write again (`touch_account` clears it)."""
-    result = await session.execute(
-        update(ChannelAccount)
-        .where(ChannelAccount.channel == channel, ChannelAccount.chat_id == chat_id)
-        .where(ChannelAccount.unreachable_since.is_(None))
-        .values(unreachable_since=now)
-    )
-    return result.rowcount or 0
 
 
 async def member_chats(

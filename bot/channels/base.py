@@ -65,6 +65,9 @@ class Delivery:
     retry_after: float | None = None
     # The user blocked the bot or the chat is gone: stop sending until they write again.
     unreachable: bool = False
+    # That was recorded already (bot/delivery.unreachable, around the channel's send): the
+    # sender records only what a channel reported without recording it.
+    recorded: bool = False
     # A transient failure (5xx, timeout, connection dropped): retry with backoff.
     transient: bool = False
     error: str | None = None

@@ -31,13 +31,14 @@ from bot.channels.telegram.menu import set_chat_menu, set_commands
 from bot.channels.telegram.retry import RETRYING, RetryMiddleware
 from bot.channels.telegram.session import TelegramSession
 from bot.channels.telegram.webhook import GuardedRequestHandler
+from bot.delivery import unreachable
 from bot.metrics import count_send
 from bot.pipeline import NotKept, Pipeline
 from bot.settings import WEBHOOK_SECRET_MIN, WEBHOOK_SECRET_RE
 from bot.tuning import json_codec
 from handlers.context import Capabilities
 from handlers.messages import Incoming, Reply
-from models.channels import mark_unreachable, member_chats
+from models.channels import member_chats
 
 log = logging.getLogger(__name__)
 
@@ -217,7 +218,7 @@ class TelegramChannel:
             if isinstance(exc, TelegramBadRequest) and "chat not found" not in exc.message:
                 return Delivery(False, error=f"400 {exc.message}")
             await self._unreachable(chat_id)
-            return Delivery(False, unreachable=True, error=exc.message)
+            return Delivery(False, unreachable=True, recorded=True, error=exc.message)
         except (TelegramServerError, TelegramNetworkError) as exc:
             return Delivery(False, transient=True, error=type(exc).__name__)
         finally:
@@ -254,8 +255,9 @@ class TelegramChannel:
 
     async def _unreachable(self, chat_id: str) -> None:
         log.info("telegram: chat %s blocked the bot", chat_id)
-        async with self.sessionmaker() as session, session.begin():
-            await mark_unreachable(session, channel=CHANNEL, chat_id=chat_id, now=self.clock())
+        # Recorded by bot/delivery (the account flagged, its queue dropped), as for a push.
+        await unreachable(self.sessionmaker, channel=CHANNEL, bot="", chat_id=chat_id,
+                          now=self.clock())  # fmt: skip
 
 
 def _send_result(exc: TelegramAPIError) -> str:

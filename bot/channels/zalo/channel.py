@@ -21,23 +21,18 @@ from bot.channels.base import Delivery
 from bot.channels.locks import ChatLocks
 from bot.channels.zalo import adapter
 from bot.channels.zalo.client import POLL_TIMEOUT, ZaloClient, ZaloError, bot_id_of
+from bot.delivery import Courier, Quota
 from bot.files import FileLinks
-from bot.metrics import count_send, turn_metrics
-from bot.pipeline import Pipeline, reply_key
+from bot.metrics import turn_metrics
+from bot.pipeline import Pipeline
 from bot.spool import payload_of
 from handlers.messages import Incoming, Reply
-from locales import translator
-from models import outbox_queue, usage
 from models.base import utcnow
 from models.inbound import pending_payloads, store_pending
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
-WARN_SHARE = 0.8
-# At most this share of the month's messages answers people who have not joined: the rest is
-# kept for members and the scheduled pushes (models/usage.strangers_of counts them apart).
-STRANGER_SHARE = 0.2
 # Send "typing…" only when a turn is slow, so quick answers spend no extra API call.
 TYPING_AFTER = 1.0
 # Replies to a user's own message are retried a little (the outbox retries pushes itself).
@@ -91,6 +86,11 @@ class ZaloChannel:
         self._tasks: set[asyncio.Task] = set()
         self._turns = asyncio.Semaphore(TURNS_AT_ONCE)
         self._locks = ChatLocks()
+        self.courier = Courier(
+            self, pipeline.sessionmaker, clock=pipeline.clock, reply_lease=reply_lease,
+            quota=Quota(pipeline.sessionmaker, channel=self.name, bot=self.bot, limit=quota,
+                        tz=self.tz, clock=clock),
+        )  # fmt: skip
         self._seen: OrderedDict[str, None] = OrderedDict()
         self.typing_after = TYPING_AFTER
 
@@ -296,45 +296,9 @@ class ZaloChannel:
             # queue every turn's writes behind each other (SQLite has one connection).
             async with self._locks.hold(incoming.chat_id), self._turns:
                 replies = await self._turn(incoming)
-                await self._send_own(incoming, replies)
+                await self.courier.reply(incoming, replies, tries=REPLY_TRIES)
         except Exception as exc:
             log.error("zalo bot %s: update failed: %s", self.bot, type(exc).__name__)
-
-    async def _send_own(self, incoming: Incoming, replies: list[Reply]) -> None:
-        """Send a turn's replies; their outbox row says whether they still are ours to send."""
-        if not replies:
-            return
-        key, now = reply_key(incoming), self.pipeline.clock()  # the clock that queued it
-        try:
-            async with self.pipeline.sessionmaker() as session, session.begin():
-                ours = await outbox_queue.renew_claim(
-                    session, key=key, now=now, until=now + self.reply_lease
-                )
-        except Exception as exc:  # the database is gone: the apology or notice goes anyway
-            log.warning("zalo bot %s: reply claim not renewed (%s)", self.bot,
-                        type(exc).__name__)  # fmt: skip
-            ours = None
-        if ours is False:
-            log.info("zalo bot %s: reply %s left to the outbox", self.bot, incoming.key)
-            return
-
-        async def settle(sent: bool = True) -> None:
-            # Right after the last part: the shorter this gap, the fewer replies a crash can
-            # make the outbox send a second time.
-            if ours:
-                async with self.pipeline.sessionmaker() as session, session.begin():
-                    await outbox_queue.settle_claim(
-                        session, key=key, sent=sent, now=self.pipeline.clock()
-                    )
-
-        try:
-            await self.send(incoming.chat_id, replies, tries=REPLY_TRIES, then=settle)
-        except ZaloError as exc:
-            count_send(adapter.CHANNEL, _send_result(exc))
-            log.error("zalo bot %s: reply not sent (%s)", self.bot, exc)
-            await settle(sent=False)  # the outbox retries it
-        else:
-            count_send(adapter.CHANNEL, "ok")
 
     def _replayed(self, key: str) -> bool:
         if key in self._seen:
@@ -358,143 +322,28 @@ class ZaloChannel:
         return await task
 
     # -- sending ----------------------------------------------------------------------------
-    async def send(
-        self,
-        chat_id: str,
-        replies: list[Reply],
-        *,
-        tries: int = 1,
-        then=None,  # noqa: ANN001
-    ) -> None:
-        """Send every part; raises ZaloError when a part still fails after `tries` attempts.
-        `then()` runs as soon as every part went (before they are counted)."""
-        rendered = [part for reply in replies for part in adapter.render(reply, self.links)]
-        stranger = any(r.to_stranger for r in replies)
-        if stranger and not await self._reserve_for_stranger(len(rendered)):
-            log.info("zalo bot %s: answer to someone who has not joined not sent: their share "
-                     "of this month's messages is spent", self.bot)  # fmt: skip
-            if then is not None:
-                await then()
-            return
-        parts = 0
-        try:
-            for part in rendered:
-                await self._send_part(chat_id, part, tries)
-                parts += 1
-            if then is not None:
-                await then()
-        finally:
-            for _ in range(parts):
-                try:
-                    await self._count(stranger=stranger)
-                except Exception as exc:  # a count lost must not fail the turn
-                    log.warning("zalo bot %s: send not counted (%s)", self.bot,
-                                type(exc).__name__)  # fmt: skip
+    # Quota, the turn's reply row and unreachable chats are bot/delivery's (`self.courier`):
+    # this channel renders and calls the Zalo API.
+    def render(self, replies: list[Reply]) -> list[adapter.Send]:
+        return [part for reply in replies for part in adapter.render(reply, self.links)]
 
-    async def _used(self, session) -> tuple[int, int]:
-        """Messages sent this month: to members (and pushes), and to people not joined."""
-        month = self._month()
-        members = await usage.usage(session, channel=self.name, bot=self.bot, month=month)
-        others = await usage.usage(
-            session, channel=self.name, bot=usage.strangers_of(self.bot), month=month
-        )
-        return members.sent, others.sent
-
-    async def _reserve_for_stranger(self, n: int) -> bool:
-        """Take n messages from the strangers' share before sending (concurrent answers cannot
-        all pass a check made before any of them counted); False when it is spent."""
-        month, others = self._month(), usage.strangers_of(self.bot)
-        async with self.pipeline.sessionmaker() as session, session.begin():
-            await usage.count_sent(session, channel=self.name, bot=others, month=month, n=n)
-            members, strangers = await self._used(session)
-            if strangers <= self.quota * STRANGER_SHARE and members + strangers <= self.quota:
-                return True
-            await usage.count_sent(session, channel=self.name, bot=others, month=month, n=-n)
-        return False
-
-    async def _send_part(self, chat_id: str, part: adapter.Send, tries: int) -> None:
+    async def send_part(self, chat_id: str, part: adapter.Send, *, tries: int = 1) -> Delivery:
         for attempt in range(1, tries + 1):
             try:
                 if part.photo_url:
                     await self.client.send_photo(chat_id, part.photo_url, part.text)
                 else:
                     await self.client.send_message(chat_id, part.text)
-                return
+                return Delivery(ok=True)
             except ZaloError as exc:
                 if attempt == tries or not (exc.transient or exc.code == 429):
-                    raise
+                    return _delivery_of(exc)
                 await asyncio.sleep(min(exc.retry_after or 0.5 * 2**attempt, MAX_WAIT))
+        return Delivery(ok=False, error="no attempt")
 
     async def deliver(self, chat_id: str, bot: str, replies: list[Reply]) -> Delivery:
         """A scheduled push: skipped with error "quota" once the bot's month is spent."""
-        if bot and bot != self.bot:
-            log.warning("zalo bot %s: delivery meant for bot %s", self.bot, bot)
-        async with self.pipeline.sessionmaker() as session:
-            members, strangers = await self._used(session)
-        # Strangers can spend at most STRANGER_SHARE: pushes keep the rest of the month.
-        if members + strangers >= self.quota:
-            return Delivery(ok=False, error="quota")
-        try:
-            await self.send(chat_id, replies)
-        except ZaloError as exc:
-            return _delivery_of(exc)
-        return Delivery(ok=True)
-
-    def _month(self) -> str:
-        return usage.month_of(self.clock().astimezone(self.tz))
-
-    async def _count(self, *, warn: bool = True, stranger: bool = False) -> None:
-        month = self._month()
-        async with self.pipeline.sessionmaker() as session, session.begin():
-            # A stranger's answer was counted when it was reserved. The members' row also
-            # holds whether officials were warned this month.
-            row = await usage.count_sent(
-                session, channel=self.name, bot=self.bot, month=month, n=0 if stranger else 1
-            )
-            members, strangers = await self._used(session)
-            claimed = (
-                warn
-                and not row.warned
-                and members + strangers >= self.quota * WARN_SHARE
-                and await usage.claim_warning(
-                    session, channel=self.name, bot=self.bot, month=month
-                )
-            )
-            officials = (
-                await usage.officials_on_bot(session, channel=self.name, bot=self.bot)
-                if claimed
-                else []
-            )
-        if claimed:
-            await self._warn(members, strangers, officials)
-
-    async def _warn(self, members: int, strangers: int, officials: list[usage.Recipient]) -> None:
-        log.warning(
-            "zalo bot %s: %d of %d messages sent this month (%d to members, %d to people who "
-            "have not joined)", self.bot, members + strangers, self.quota, members, strangers,
-        )  # fmt: skip
-        for person in officials:
-            t = translator(person.locale)
-            text = t.ngettext(
-                "Zalo bot {bot} has sent {sent} of its {n} message this month: {members} to "
-                "members (answers and reminders) and {strangers} to people who have not joined. "
-                "When they run out, scheduled reminders stop until next month; "
-                "consider a second bot (ZALO_BOT_TOKENS).",
-                "Zalo bot {bot} has sent {sent} of its {n} messages this month: {members} to "
-                "members (answers and reminders) and {strangers} to people who have not joined. "
-                "When they run out, scheduled reminders stop until next month; "
-                "consider a second bot (ZALO_BOT_TOKENS).",
-                self.quota,
-                bot=self.bot,
-                sent=t.num(members + strangers),
-                members=t.num(members),
-                strangers=t.num(strangers),
-            )
-            try:
-                await self.client.send_message(person.chat_id, text)
-                await self._count(warn=False)
-            except ZaloError as exc:
-                log.warning("zalo bot %s: quota warning not sent (%s)", self.bot, exc)
+        return await self.courier.push(chat_id, bot, replies)
 
 
 _WEBHOOK_SET = (
@@ -512,12 +361,3 @@ def _delivery_of(exc: ZaloError) -> Delivery:
     if exc.code == 403:
         return Delivery(ok=False, unreachable=True, error=str(exc)[:200])
     return Delivery(ok=False, error=str(exc)[:200])
-
-
-def _send_result(exc: ZaloError) -> str:
-    """The sends metric's label for a turn's own reply, as the outbox labels its deliveries."""
-    if exc.retry_after is not None or exc.code == 429:
-        return "429"
-    if exc.code == 403:
-        return "403"
-    return "5xx" if exc.transient else "error"
