@@ -23,8 +23,8 @@ from sqlalchemy import select
 
 from bench.fakelog import accepted, report
 from bot.db import make_engine, make_sessionmaker
-from handlers.messages import Reply
-from handlers.payload import to_payload
+from handlers.core.messages import Reply
+from handlers.core.payload import to_payload
 from models import outbox_queue as oq
 from models.migrate import upgrade
 from models.outbox import OutboxMessage

@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import text  # noqa: E402
 
 from bot.db import make_engine, make_sessionmaker  # noqa: E402
-from handlers.digests.leaderboard import leaderboard_text  # noqa: E402
-from handlers.digests.progress import progress_text  # noqa: E402
+from handlers.progress.text import progress_text  # noqa: E402
+from handlers.pushes.leaderboard import leaderboard_text  # noqa: E402
 from locales import Translator  # noqa: E402
 from models.leaderboard import Period, member_ranking, village_ranking  # noqa: E402
 from models.progress import progress  # noqa: E402

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.scale postgresql+asyncpg://…/bench_province [-n 30]
 Times `Pipeline.process` (dedupe row, member lookup, handler, queries, text, conversation save,
 commit) for a village leader and a commune official of the largest commune, the 20:30 leader
-summary job builder (`handlers/digests/collect.leader_summary`) for that commune, and the
+summary job builder (`handlers/pushes/collect.leader_summary`) for that commune, and the
 commune's monthly Excel report (`/baocao thang M/YYYY`, written to a temporary directory).
 """
 
@@ -27,9 +27,9 @@ from sqlalchemy import text  # noqa: E402
 from bench.loadgen import pct  # noqa: E402
 from bot.db import make_engine, make_sessionmaker  # noqa: E402
 from bot.pipeline import Pipeline  # noqa: E402
-from handlers.context import Capabilities  # noqa: E402
-from handlers.digests.collect import JobContext, leader_summary  # noqa: E402
-from handlers.messages import Incoming  # noqa: E402
+from handlers.core.context import Capabilities  # noqa: E402
+from handlers.core.messages import Incoming  # noqa: E402
+from handlers.pushes.collect import JobContext, leader_summary  # noqa: E402
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CAPS = Capabilities(buttons=True, location=True, documents=True, edit=True)

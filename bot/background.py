@@ -16,7 +16,7 @@ from bot.pipeline import Pipeline
 from bot.replay import replay_failed
 from bot.scheduler import JobScheduler
 from bot.spool import Spool
-from handlers.messages import Reply
+from handlers.core.messages import Reply
 
 log = logging.getLogger(__name__)
 # Seconds between two tries to drain the spool while the database is still unreachable.

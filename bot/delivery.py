@@ -21,9 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels.base import Delivery
 from bot.metrics import count_send
 from bot.pipeline import reply_key
-from handlers.digests.quota import quota_warnings
-from handlers.messages import Incoming, Reply
-from handlers.payload import to_payload
+from handlers.core.messages import Incoming, Reply
+from handlers.core.payload import to_payload
+from handlers.pushes.quota import quota_warnings
 from models import outbox_queue as oq
 from models import usage
 

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.digests.collect import BUILDERS, JobContext
-from handlers.payload import to_payload
+from handlers.core.payload import to_payload
+from handlers.pushes.collect import BUILDERS, JobContext
 from models import outbox_queue as oq
 from models.schedule import JobRule
 

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels.base import Channel, Delivery
 from bot.delivery import recorded, result_label
 from bot.metrics import count_send
-from handlers.payload import from_payload
+from handlers.core.payload import from_payload
 from models import outbox_queue as oq
 from models.base import utcnow
 

@@ -20,10 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.metrics import turn_metrics
 from bot.spool import Spool, payload_of, saved_for_later
-from handlers.context import Capabilities, Context, MemberView
-from handlers.dispatch import handle
-from handlers.messages import Choice, Incoming, Reply, Result, State, clean_text
-from handlers.payload import to_payload
+from handlers.core.context import Capabilities, Context, MemberView
+from handlers.core.dispatch import handle
+from handlers.core.messages import Choice, Incoming, Reply, Result, State, clean_text
+from handlers.core.payload import to_payload
 from locales import translator
 from models import outbox_queue
 from models.base import insert_ignore, utcnow

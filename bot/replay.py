@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
 from bot.pipeline import Pipeline
-from handlers.context import Capabilities
-from handlers.messages import Incoming, Reply
-from handlers.payload import to_payload
+from handlers.core.context import Capabilities
+from handlers.core.messages import Incoming, Reply
+from handlers.core.payload import to_payload
 from locales import translator
 from models import outbox_queue
 from models.failed_inbound import FailedRow, asked_since, set_aside, settle_replayed

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from bot.jobs import fire_times, run_scheduled, trigger_for
 from bot.metrics import JOB_RUNS, LEADER, TICKS
-from handlers.reports.files import delete_expired
+from handlers.files import delete_expired
 from models.base import utcnow
 from models.inbound import KEEP_HANDLED, prune_handled
 from models.schedule import CommuneSchedule, JobRule, schedules

@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from handlers.messages import Incoming
+from handlers.core.messages import Incoming
 from locales import Translator
 from models.base import utcnow
 from models.inbound import failed_id, keep_failed

@@ -1,7 +1,12 @@
 """The conversation, the same on every platform.
 
-A turn arrives as an `Incoming` (`messages.py`) inside a `Context` (`context.py`: the session,
-the member, the translator, the clock, what the channel can show); `dispatch.handle` picks a
-command, the pending step or a free-text handler from `flows/`, and returns `Reply` objects and
-the next state. Handlers never send and never import a platform, a scheduler or `bot/`.
+`core/` is the machinery every turn goes through: the message model (`messages.py`: `Incoming`,
+`Reply`, `Result`, `State`, `Outgoing`), the `Context` of a turn, the dispatcher, the router each
+flow fills, choices and button payloads, carried drafts and the limit for people who have not
+joined. `routes.py` lists every flow. Features that span several modules have a package:
+`visits/` (logging a visit: /ghinhan, its questions, the one-line log, /sua, /henlai),
+`progress/` (/tiendo: its screens, texts and chart), `report/` (/baocao: the district workbook and
+its periods), `pushes/` (what the scheduled jobs send). `flows/` holds the one-module commands.
+The modules at this level are small helpers several features share. Handlers never send and never
+import a platform, a scheduler or `bot/`.
 """

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from handlers.context import Context
-from handlers.messages import Choice, Reply
+from handlers.core.context import Context
+from handlers.core.messages import Choice, Reply
 from models.commune import villages
 from models.keys import fold
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
-from handlers.context import Context
+from handlers.core.context import Context
 from models import membership, throttle
 
 

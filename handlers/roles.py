@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.context import Context
+from handlers.core.context import Context
 from handlers.places import commune_title
 from locales import N_
 

@@ -7,10 +7,10 @@ A business unit (QR) counts only households that are businesses; the visit can m
 
 from __future__ import annotations
 
-from handlers.context import Context
-from handlers.fieldlog import label
-from handlers.messages import Choice, Reply
+from handlers.core.context import Context
+from handlers.core.messages import Choice, Reply
 from handlers.numbers import parse_int
+from handlers.visits.fieldlog import label
 from locales import N_
 from models.fieldwork import IndicatorRow
 from models.indicator import COUNT_CAP, COUNTED_UNITS, Unit

@@ -17,8 +17,8 @@ from sqlalchemy import text
 from bot.channels.base import numbered
 from bot.db import make_engine, make_sessionmaker
 from bot.pipeline import Pipeline
-from handlers.context import Capabilities
-from handlers.messages import Incoming, Reply
+from handlers.core.context import Capabilities
+from handlers.core.messages import Incoming, Reply
 from locales import translator
 from models.base import metadata
 from models.migrate import upgrade

@@ -2,8 +2,8 @@
 
 import pytest
 
-from handlers.choices import from_button, resolve, resolve_many
-from handlers.messages import Choice
+from handlers.core.choices import from_button, resolve, resolve_many
+from handlers.core.messages import Choice
 from models.keys import fold, normalize_customer_code, normalize_phone
 
 CHOICES = [Choice("save", "💾 Lưu"), Choice("edit", "✏️ Sửa"), Choice("cancel", "✖️ Hủy")]

@@ -13,7 +13,7 @@ import pytest
 from bot import cli, tuning
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram.render import send_replies
-from handlers.messages import Reply
+from handlers.core.messages import Reply
 from tests.fakes.telegram_api import FakeTelegram
 
 uvloop = pytest.importorskip("uvloop")

@@ -7,8 +7,8 @@ from typing import Protocol
 
 from aiohttp import web as aiohttp_web
 
-from handlers.context import Capabilities
-from handlers.messages import Reply
+from handlers.core.context import Capabilities
+from handlers.core.messages import Reply
 from locales import Translator
 
 

@@ -8,8 +8,8 @@ from typing import TextIO
 
 from bot.channels.base import numbered
 from bot.pipeline import Pipeline
-from handlers.context import Capabilities
-from handlers.messages import Incoming, Reply
+from handlers.core.context import Capabilities
+from handlers.core.messages import Incoming, Reply
 from locales import translator
 from models.base import utcnow
 

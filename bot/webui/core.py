@@ -17,8 +17,8 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.context import Context, MemberView
-from handlers.messages import Incoming, State
+from handlers.core.context import Context, MemberView
+from handlers.core.messages import Incoming, State
 from locales import Translator, translator
 from models.base import utcnow
 from models.commune import Commune

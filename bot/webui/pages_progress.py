@@ -13,7 +13,7 @@ from aiohttp import web
 
 from bot.webui.chart import line_chart
 from bot.webui.core import Page, page
-from handlers.digests.progress import LATE_DATE_LIMIT, UNIT_WORDS, goal_text, percent_text
+from handlers.progress.text import LATE_DATE_LIMIT, UNIT_WORDS, goal_text, percent_text
 from locales import N_, Translator
 from models.member import Role
 from models.progress import PACE_DAYS, ProgressRow, daily_counts, progress, untargeted

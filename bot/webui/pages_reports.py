@@ -1,6 +1,6 @@
 """Reports page: the reporting rhythm with the next due date, and any period's workbook.
 
-The download runs `/baocao`'s own export (`handlers.flows.report.export_report`): the same file,
+The download runs `/baocao`'s own export (`handlers.report.flow.export_report`): the same file,
 the same scope (a leader gets their area), the same audit entry.
 """
 
@@ -13,8 +13,8 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.webui.core import Page, chat_context, page
-from handlers.flows.report import export_report
-from handlers.reports.period import command_args, rhythm_text, title
+from handlers.report.flow import export_report
+from handlers.report.period import command_args, rhythm_text, title
 from models.commune import Commune
 from models.member import Role
 from models.reporting import Period, containing, rhythm

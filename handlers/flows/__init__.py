@@ -1,7 +1,2 @@
-"""One module per user intent; importing this package registers every flow."""
-
-import importlib
-import pkgutil
-
-for _module in pkgutil.iter_modules(__path__):
-    importlib.import_module(f"{__name__}.{_module.name}")
+"""Commands that fit in one module each (join, invite, target, team, households…). Each has a
+`router`; `handlers/routes.py` lists them."""

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from handlers.context import Context
-from handlers.messages import Choice, Reply, Result, State, done, keep
-from handlers.registry import COMMANDS, command, step
+from handlers.core.context import Context
+from handlers.core.messages import Choice, Reply, Result, State, done, keep
+from handlers.core.router import Router
 from locales import LANGUAGES, N_, Translator
 from models import membership
 from models.keys import fold
 from models.member import Role
 
+router = Router()
 
-@command(
+
+@router.command(
     "trogiup", "help", "giup", role=None, help=N_("/trogiup — this list"), group=True, order=2
 )
 async def help_command(ctx: Context) -> Result:
@@ -19,7 +21,7 @@ async def help_command(ctx: Context) -> Result:
         return done(Reply(ctx._("Send /start and your invite code to join the team.")))
     seen: set[str] = set()
     lines = [ctx._("What you can do:")]
-    for cmd in sorted(COMMANDS.values(), key=lambda c: c.order):
+    for cmd in sorted(ctx.commands.values(), key=lambda c: c.order):
         if cmd.name in seen or cmd.help is None:
             continue
         seen.add(cmd.name)
@@ -31,7 +33,7 @@ async def help_command(ctx: Context) -> Result:
     return done(Reply("\n".join(lines)))
 
 
-@command(
+@router.command(
     "ngonngu",
     "language",
     role=Role.VOLUNTEER,
@@ -46,7 +48,7 @@ async def language(ctx: Context) -> Result:
     return Result([Reply(ctx._("Choose a language:"), choices)], State("language", "pick"))
 
 
-@step("language", "pick")
+@router.step("language", "pick")
 async def on_pick(ctx: Context) -> Result:
     wanted = ctx.pick() or _lang(ctx.text)
     if wanted is None:

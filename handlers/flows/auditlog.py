@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from handlers.context import Context
-from handlers.messages import Reply, Result, done
-from handlers.registry import command
+from handlers.core.context import Context
+from handlers.core.messages import Reply, Result, done
+from handlers.core.router import Router
 from locales import N_
 from models import privacy
 from models.member import Role
+
+router = Router()
 
 SHOWN = 20
 # (action, entity) → how it reads; the entity id points at the row without naming anyone.
@@ -27,7 +29,9 @@ ACTIONS = {
 OTHER = N_("made another change")
 
 
-@command("nhatky", role=Role.OFFICIAL, help=N_("/nhatky — who changed or exported what"), order=81)
+@router.command(
+    "nhatky", role=Role.OFFICIAL, help=N_("/nhatky — who changed or exported what"), order=81
+)
 async def audit_log(ctx: Context) -> Result:
     member = ctx.member
     assert member is not None

@@ -7,15 +7,17 @@
 
 from __future__ import annotations
 
-from handlers.context import Context
-from handlers.messages import Reply, Result, done
-from handlers.registry import command
+from handlers.core.context import Context
+from handlers.core.messages import Reply, Result, done
+from handlers.core.router import Router
 from locales import N_
 from models.channels import group_village, link_group
 from models.member import Role
 
+router = Router()
 
-@command(
+
+@router.command(
     "lienketnhom",
     "linkgroup",
     role=Role.LEADER,

@@ -16,17 +16,19 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from handlers.context import Context
-from handlers.fieldlog import conversion_text
-from handlers.messages import Choice, Reply, Result, State, done, keep
-from handlers.registry import command, step
-from handlers.reports import files as generated_files
+from handlers import files as generated_files
+from handlers.core.context import Context
+from handlers.core.messages import Choice, Reply, Result, State, done, keep
+from handlers.core.router import Router
+from handlers.visits.fieldlog import conversion_text
 from locales import N_
 from models import privacy
 from models.audit import audit
 from models.fieldwork import IndicatorRow, indicators
 from models.household import Household
 from models.member import Role
+
+router = Router()
 
 FLOW = "household_data"
 OUTCOMES = {
@@ -50,7 +52,7 @@ def _label(ctx: Context, row: privacy.HouseholdRow) -> str:
     return ", ".join(parts)
 
 
-@command(
+@router.command(
     "hodan",
     role=Role.OFFICIAL,
     help=N_("/hodan — export or erase one household's data on request"),
@@ -66,7 +68,7 @@ def _ask_find(ctx: Context) -> str:
     return ctx._("Which household? Type the customer code, the phone number or the head's name.")
 
 
-@step(FLOW, "find")
+@router.step(FLOW, "find")
 async def on_find(ctx: Context, typed: str | None = None) -> Result:
     query = (typed if typed is not None else ctx.text)[:120]
     rows = await privacy.find_households(
@@ -84,7 +86,7 @@ async def on_find(ctx: Context, typed: str | None = None) -> Result:
     return Result([Reply(ctx._("Which household?"), choices)], State(FLOW, "pick"))
 
 
-@step(FLOW, "pick")
+@router.step(FLOW, "pick")
 async def on_pick(ctx: Context) -> Result:
     picked = ctx.pick()
     if picked is None:
@@ -104,7 +106,7 @@ def _ask_action(ctx: Context, household_id: int, label: str) -> Result:
     return Result([Reply(question, choices)], State(FLOW, "action", data))
 
 
-@step(FLOW, "action")
+@router.step(FLOW, "action")
 async def on_action(ctx: Context) -> Result:
     picked = ctx.pick()
     data = ctx.state.data
@@ -177,7 +179,7 @@ def _summary(ctx: Context, found: privacy.HouseholdData, inds: dict[str, Indicat
     return "\n".join(lines)
 
 
-@step(FLOW, "erase")
+@router.step(FLOW, "erase")
 async def on_erase(ctx: Context) -> Result:
     picked = ctx.pick()
     if picked == "no":

@@ -20,17 +20,19 @@ from pathlib import Path
 import segno
 
 from handlers import area_pick
-from handlers.context import Context
-from handlers.messages import Choice, Image, Reply, Result, State, done, keep
+from handlers.core.context import Context
+from handlers.core.messages import Choice, Image, Reply, Result, State, done, keep
+from handlers.core.router import Router
 from handlers.numbers import parse_int
 from handlers.places import commune_title
-from handlers.registry import command, step
 from handlers.roles import ROLE_NAMES, role_name
 from locales import N_
 from models.audit import audit
 from models.member import Role
 from models.membership import create_invite, show_code
 from models.roster import may_manage
+
+router = Router()
 
 FLOW = "invite"
 DEFAULT_USES = 10  # a village team is about 5–15 people
@@ -44,7 +46,7 @@ def _state(step_name: str, data: dict, reply: Reply) -> Result:
     return Result([reply], State(FLOW, step_name, data, list(reply.choices)))
 
 
-@command("moi", "invite", role=Role.LEADER, help=N_("/moi — make an invite code"), order=60)
+@router.command("moi", "invite", role=Role.LEADER, help=N_("/moi — make an invite code"), order=60)
 async def invite_command(ctx: Context) -> Result:
     member = ctx.member
     if not member.at_least(Role.OFFICIAL):
@@ -56,7 +58,7 @@ async def invite_command(ctx: Context) -> Result:
     return _state("role", {}, Reply(ctx._("An invite code for which role?"), choices))
 
 
-@step(FLOW, "role")
+@router.step(FLOW, "role")
 async def on_role(ctx: Context) -> Result:
     picked = ctx.pick()
     if picked is None:
@@ -72,7 +74,7 @@ async def on_role(ctx: Context) -> Result:
     return _state("place", data, reply)
 
 
-@step(FLOW, "place")
+@router.step(FLOW, "place")
 async def on_place(ctx: Context) -> Result:
     found = await area_pick.answer(ctx, commune=False)
     data = dict(ctx.state.data)
@@ -93,7 +95,7 @@ def _uses_question(ctx: Context, data: dict) -> Reply:
     return Reply(text, (Choice("default", default),))
 
 
-@step(FLOW, "uses")
+@router.step(FLOW, "uses")
 async def on_uses(ctx: Context) -> Result:
     uses = DEFAULT_USES if ctx.pick() == "default" else parse_int(ctx.text, lo=1, hi=MAX_USES)
     if uses is None:
@@ -105,7 +107,7 @@ async def on_uses(ctx: Context) -> Result:
     return _state("days", data, Reply(text, (Choice("default", default),)))
 
 
-@step(FLOW, "days")
+@router.step(FLOW, "days")
 async def on_days(ctx: Context) -> Result:
     days = DEFAULT_DAYS if ctx.pick() == "default" else parse_int(ctx.text, lo=1, hi=MAX_DAYS)
     if days is None:

@@ -11,19 +11,23 @@ from __future__ import annotations
 
 import re
 
-from handlers.context import Context
 from handlers.cooldown import cooldown_text
-from handlers.messages import Choice, Reply, Result, State, done, keep
-from handlers.registry import command, step
+from handlers.core.context import Context
+from handlers.core.messages import Choice, Reply, Result, State, done, keep
+from handlers.core.router import Router
 from handlers.roles import place, role_name
 from locales import N_
 from models import membership, roster
+
+router = Router()
 
 FLOW = "join"
 NAME_RE = re.compile(r"^[^\W\d_]+(?:[ .'-]+[^\W\d_]+)*$")
 
 
-@command("start", "batdau", role=None, help=N_("/start — start or see who you are"), order=1)
+@router.command(
+    "start", "batdau", role=None, help=N_("/start — start or see who you are"), order=1
+)
 async def start(ctx: Context) -> Result:
     member = ctx.member
     if member is not None:
@@ -62,7 +66,7 @@ async def start(ctx: Context) -> Result:
     )
 
 
-@step(FLOW, "code")
+@router.step(FLOW, "code")
 async def on_code(ctx: Context, typed: str | None = None) -> Result:
     inc = ctx.incoming
     refused = await cooldown_text(ctx)
@@ -122,7 +126,7 @@ def _stay(ctx: Context, text: str) -> Result:
     return keep(Reply(text))
 
 
-@step(FLOW, "confirm")
+@router.step(FLOW, "confirm")
 async def on_confirm(ctx: Context) -> Result:
     picked = ctx.pick()
     if picked == "yes":
@@ -139,7 +143,7 @@ async def on_confirm(ctx: Context) -> Result:
     )
 
 
-@step(FLOW, "name")
+@router.step(FLOW, "name")
 async def on_name(ctx: Context) -> Result:
     name = _clean_name(ctx.text)
     if not name:

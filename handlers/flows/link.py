@@ -7,17 +7,19 @@
 
 from __future__ import annotations
 
-from handlers.context import Context
 from handlers.cooldown import cooldown_text
-from handlers.messages import Reply, Result, State, done, keep
-from handlers.registry import command, step
+from handlers.core.context import Context
+from handlers.core.messages import Reply, Result, State, done, keep
+from handlers.core.router import Router
 from locales import N_
 from models import linking, membership
+
+router = Router()
 
 FLOW = "link"
 
 
-@command(
+@router.command(
     "lienket",
     "link",
     role=None,
@@ -63,7 +65,7 @@ def _ask(ctx: Context) -> str:
     )
 
 
-@step(FLOW, "code")
+@router.step(FLOW, "code")
 async def on_code(ctx: Context) -> Result:
     inc = ctx.incoming
     refused = await cooldown_text(ctx)

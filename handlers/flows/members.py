@@ -11,14 +11,16 @@ removes themselves or someone of a higher rank (a leader cannot remove an offici
 
 from __future__ import annotations
 
-from handlers.context import Context
-from handlers.messages import Choice, Reply, Result, State, done, keep
-from handlers.registry import command, step
+from handlers.core.context import Context
+from handlers.core.messages import Choice, Reply, Result, State, done, keep
+from handlers.core.router import Router
 from handlers.roles import role_name
 from locales import N_
 from models import roster
 from models.keys import fold
 from models.member import Role
+
+router = Router()
 
 FLOW = "members"
 # More than this and the list is too long for a phone screen: ask for part of the name.
@@ -37,7 +39,7 @@ def _commune_wide(ctx: Context) -> bool:
     return ctx.member.at_least(Role.OFFICIAL)
 
 
-@command(
+@router.command(
     "thanhvien",
     role=Role.LEADER,
     help=N_("/thanhvien — members of your team"),
@@ -60,7 +62,7 @@ async def list_command(ctx: Context) -> Result:
     return done(Reply("\n".join(lines)))
 
 
-@command(
+@router.command(
     "xoathanhvien",
     role=Role.LEADER,
     help=N_("/xoathanhvien — remove a member from the team"),
@@ -98,7 +100,7 @@ async def remove_command(ctx: Context) -> Result:
     )
 
 
-@step(FLOW, "pick")
+@router.step(FLOW, "pick")
 async def on_pick(ctx: Context) -> Result:
     picked = ctx.pick() or _by_name(ctx)
     if picked is None:
@@ -124,7 +126,7 @@ def _by_name(ctx: Context) -> str | None:
     return fits[0] if len(fits) == 1 else None
 
 
-@step(FLOW, "confirm")
+@router.step(FLOW, "confirm")
 async def on_confirm(ctx: Context) -> Result:
     picked = ctx.pick()
     if picked == "no":

@@ -7,14 +7,18 @@
 
 from __future__ import annotations
 
-from handlers.context import Context
-from handlers.messages import Reply, Result, done
-from handlers.registry import command
+from handlers.core.context import Context
+from handlers.core.messages import Reply, Result, done
+from handlers.core.router import Router
 from locales import N_
 from models.activity import my_stats
 
+router = Router()
 
-@command("cuatoi", "mine", "me", help=N_("/cuatoi — my visits, conversions, rank"), order=20)
+
+@router.command(
+    "cuatoi", "mine", "me", help=N_("/cuatoi — my visits, conversions, rank"), order=20
+)
 async def mine(ctx: Context) -> Result:
     member = ctx.member
     stats = await my_stats(

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from handlers.context import Context
-from handlers.digests.leaderboard import leaderboard_text
-from handlers.messages import Reply, Result, done
-from handlers.registry import command
+from handlers.core.context import Context
+from handlers.core.messages import Reply, Result, done
+from handlers.core.router import Router
+from handlers.pushes.leaderboard import leaderboard_text
 from locales import N_
 from models.commune import Village
 from models.keys import fold
 from models.leaderboard import Period, member_ranking, village_ranking, weights
+
+router = Router()
 
 PERIOD_WORDS = {
     "": Period.WEEK,
@@ -30,7 +32,7 @@ PERIOD_WORDS = {
 }
 
 
-@command(
+@router.command(
     "bangxephang",
     "bxh",
     "ranking",

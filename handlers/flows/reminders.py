@@ -5,13 +5,15 @@ Steps: none — each command answers in one turn.
 
 from __future__ import annotations
 
-from handlers.context import Context
-from handlers.messages import Reply, Result, done
-from handlers.registry import command
+from handlers.core.context import Context
+from handlers.core.messages import Reply, Result, done
+from handlers.core.router import Router
 from locales import N_
 from models import schedule
 from models.keys import fold
 from models.member import Role
+
+router = Router()
 
 # Short Vietnamese names officials can type instead of the job ids.
 JOB_ALIASES = {
@@ -34,13 +36,13 @@ OFF_WORDS = {"tat", "off", "tắt"}
 ON_WORDS = {"bat", "on"}
 
 
-@command("tatnhac", help=N_("/tatnhac — stop the evening reminders"), order=80)
+@router.command("tatnhac", help=N_("/tatnhac — stop the evening reminders"), order=80)
 async def reminders_off(ctx: Context) -> Result:
     await schedule.set_reminders(ctx.session, member_id=ctx.member.id, on=False)
     return done(Reply(ctx._("Reminders are off. Type /batnhac to turn them back on.")))
 
 
-@command("batnhac", help=N_("/batnhac — turn the reminders back on"), order=81)
+@router.command("batnhac", help=N_("/batnhac — turn the reminders back on"), order=81)
 async def reminders_on(ctx: Context) -> Result:
     await schedule.set_reminders(ctx.session, member_id=ctx.member.id, on=True)
     return done(Reply(ctx._("Reminders are on again.")))
@@ -63,7 +65,9 @@ def _show(ctx: Context, rules: list[schedule.JobRule]) -> str:
     return "\n".join(lines)
 
 
-@command("caidat", role=Role.OFFICIAL, help=N_("/caidat — times of the reminders"), order=70)
+@router.command(
+    "caidat", role=Role.OFFICIAL, help=N_("/caidat — times of the reminders"), order=70
+)
 async def settings_command(ctx: Context) -> Result:
     words = ctx.args.split()
     commune_id = ctx.member.commune_id

@@ -21,12 +21,12 @@ from datetime import date
 from sqlalchemy import select
 
 from handlers import area_pick
-from handlers.context import Context
-from handlers.digests.progress import goal_text
-from handlers.messages import Choice, Reply, Result, State, done, keep
+from handlers.core.context import Context
+from handlers.core.messages import Choice, Reply, Result, State, done, keep
+from handlers.core.router import Router
 from handlers.numbers import whole_numbers
 from handlers.problems import problem_text
-from handlers.registry import command, step
+from handlers.progress.text import goal_text
 from locales import N_
 from models.audit import audit
 from models.catalogue import commune_indicators
@@ -38,6 +38,8 @@ from models.target_rules import Draft, check_numbers, check_target, refused
 from models.targets import TargetIn, delete_target, set_target
 from models.values import parse_date
 
+router = Router()
+
 FLOW = "target"
 # Placeholders that no rule can trip over, for checking a target before all of it is typed.
 EARLY, LATE = date(1900, 1, 1), date(9999, 12, 31)
@@ -47,7 +49,7 @@ def _ask(step_name: str, data: dict, reply: Reply) -> Result:
     return Result([reply], State(FLOW, step_name, data, list(reply.choices)))
 
 
-@command("muctieu", "target", role=Role.OFFICIAL, help=N_("/muctieu — see and set targets"))
+@router.command("muctieu", "target", role=Role.OFFICIAL, help=N_("/muctieu — see and set targets"))
 async def target_command(ctx: Context) -> Result:
     rows = await progress(
         ctx.session, commune_id=ctx.member.commune_id, today=ctx.local().date(), tz=ctx.tz
@@ -84,7 +86,7 @@ async def target_command(ctx: Context) -> Result:
     return _ask("indicator", {}, Reply("\n".join(lines), tuple(choices)))
 
 
-@step(FLOW, "indicator")
+@router.step(FLOW, "indicator")
 async def on_indicator(ctx: Context) -> Result:
     picked = ctx.pick()
     if picked is None:
@@ -96,7 +98,7 @@ async def on_indicator(ctx: Context) -> Result:
     return _ask("place", {"indicator": int(picked)}, reply)
 
 
-@step(FLOW, "place")
+@router.step(FLOW, "place")
 async def on_place(ctx: Context) -> Result:
     found = await area_pick.answer(ctx, commune=True)
     data = dict(ctx.state.data)
@@ -156,7 +158,7 @@ def _refusal(ctx: Context, problems, again: str) -> Reply:
     return Reply("\n".join(lines), tuple(ctx.state.choices))
 
 
-@step(FLOW, "numbers")
+@router.step(FLOW, "numbers")
 async def on_numbers(ctx: Context) -> Result:
     data = dict(ctx.state.data)
     if ctx.pick() == "delete":
@@ -189,7 +191,7 @@ def _date(text: str) -> date | None:
     return parse_date(fold_digits(text).strip())
 
 
-@step(FLOW, "base_date")
+@router.step(FLOW, "base_date")
 async def on_base_date(ctx: Context) -> Result:
     data = dict(ctx.state.data)
     today = ctx.local().date()
@@ -205,7 +207,7 @@ def _goal_question(ctx: Context) -> str:
     return ctx._("The target: a percent (e.g. 70%) or a number (e.g. 300)?")
 
 
-@step(FLOW, "goal")
+@router.step(FLOW, "goal")
 async def on_goal(ctx: Context) -> Result:
     data = dict(ctx.state.data)
     text = fold_digits(ctx.text).replace(" ", "")
@@ -233,7 +235,7 @@ def _draft(data: dict, deadline: date) -> Draft:
     )  # fmt: skip
 
 
-@step(FLOW, "deadline")
+@router.step(FLOW, "deadline")
 async def on_deadline(ctx: Context) -> Result:
     data = dict(ctx.state.data)
     deadline = _date(ctx.text)
@@ -268,7 +270,7 @@ async def on_deadline(ctx: Context) -> Result:
     return _ask("confirm", data, Reply("\n".join(lines), choices))
 
 
-@step(FLOW, "confirm")
+@router.step(FLOW, "confirm")
 async def on_confirm(ctx: Context) -> Result:
     picked = ctx.pick()
     if picked is None:

@@ -7,15 +7,17 @@
 
 from __future__ import annotations
 
-from handlers.context import Context
-from handlers.messages import Reply, Result, done
-from handlers.registry import command
+from handlers.core.context import Context
+from handlers.core.messages import Reply, Result, done
+from handlers.core.router import Router
 from locales import N_
 from models.activity import team_activity
 from models.member import Role
 
+router = Router()
 
-@command("doi", "team", role=Role.LEADER, help=N_("/doi — my team today"), order=40)
+
+@router.command("doi", "team", role=Role.LEADER, help=N_("/doi — my team today"), order=40)
 async def team(ctx: Context) -> Result:
     member = ctx.member
     if member.village_id is None:

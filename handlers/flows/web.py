@@ -7,17 +7,19 @@
 
 from __future__ import annotations
 
-from handlers.context import Context
-from handlers.messages import Reply, Result, done
-from handlers.registry import command
+from handlers.core.context import Context
+from handlers.core.messages import Reply, Result, done
+from handlers.core.router import Router
 from locales import N_
 from models.keys import fold
 from models.websession import LOGIN_MINUTES, create_login, end_member_sessions
 
+router = Router()
+
 SIGN_OUT_WORDS = {"dangxuat", "dang xuat", "logout", "signout", "sign out", "thoat"}
 
 
-@command("web", help=N_("/web — open the web page (progress, team, reports)"), order=88)
+@router.command("web", help=N_("/web — open the web page (progress, team, reports)"), order=88)
 async def web(ctx: Context) -> Result:
     member = ctx.member
     if fold(ctx.args) in SIGN_OUT_WORDS:

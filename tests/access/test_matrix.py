@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 
-from handlers.registry import COMMANDS
+from handlers.routes import COMMANDS
 from tests.access.conftest import snapshot
 
 JOIN = "cần vào tổ trước"  # refused: not joined

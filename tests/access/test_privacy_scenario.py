@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.jobs import run_scheduled
 from bot.logs import quiet_noisy_loggers, setup_logging
-from handlers.digests.collect import BUILDERS
+from handlers.pushes.collect import BUILDERS
 from models import Household, OutboxMessage
 from models.keys import fold
 from tests.conftest import TZ

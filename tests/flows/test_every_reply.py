@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from handlers.digests.collect import BUILDERS, JobContext
-from handlers.registry import COMMANDS
+from handlers.pushes.collect import BUILDERS, JobContext
+from handlers.routes import COMMANDS
 from models.commune import Commune, Village
 from models.indicator import Indicator
 from models.member import Role

@@ -179,6 +179,6 @@ async def test_commands_need_joining(chat, demo):
 
 
 async def test_old_messages_count_at_written_time(chat, clock):
-    from handlers.context import MAX_BACKDATE
+    from handlers.core.context import MAX_BACKDATE
 
     assert timedelta(days=1) <= MAX_BACKDATE

@@ -5,7 +5,7 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from handlers.lookup_limit import MAX_OUTSIDE_PER_DAY
+from handlers.visits.lookup_limit import MAX_OUTSIDE_PER_DAY
 from models.commune import Village
 from models.member import Role
 from models.membership import create_invite
@@ -85,7 +85,7 @@ async def test_ghinhan_reaches_the_limit_then_refuses_without_personal_data(
     assert await visits(sessionmaker) == []
     assert len({h for _, h in await reaches(sessionmaker)}) == N
     # One INFO line per refusal, with ids and the count only.
-    logged = [r for r in caplog.records if r.name == "handlers.lookup_limit"]
+    logged = [r for r in caplog.records if r.name == "handlers.visits.lookup_limit"]
     assert [r.levelno for r in logged] == [logging.INFO, logging.INFO]
     for message in (r.getMessage() for r in logged):
         assert message.endswith(f"member {lan_id}, {N} reached"), message

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, text
 
 from bot.db import make_engine, make_sessionmaker
 from bot.pipeline import Pipeline
-from handlers.messages import Incoming, Reply
+from handlers.core.messages import Incoming, Reply
 from models.base import metadata
 from models.inbound import Inbound
 from models.member import Role

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from handlers.choices import from_button, resolve
-from handlers.dispatch import MAX_TEXT
+from handlers.core.choices import from_button, resolve
+from handlers.core.dispatch import MAX_TEXT
 from handlers.flows.join import _clean_name
 from models import ChannelAccount, Conversation, Household, Member
 from models.keys import fold

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from bot.channels.base import Delivery
-from handlers.context import Capabilities
-from handlers.messages import Reply
+from handlers.core.context import Capabilities
+from handlers.core.messages import Reply
 from models.commune import Village
 from models.household import Household
 from models.member import Member

@@ -2,8 +2,8 @@
 
 from bot.background import BotRouter, by_name
 from bot.channels.base import Delivery
-from handlers.context import Capabilities
-from handlers.messages import Reply
+from handlers.core.context import Capabilities
+from handlers.core.messages import Reply
 
 
 class Recorder:

@@ -11,7 +11,7 @@ from bot.channels.zalo.channel import ZaloChannel
 from bot.db import make_engine, make_sessionmaker
 from bot.outbox import Sender
 from bot.pipeline import Pipeline
-from handlers.context import Capabilities
+from handlers.core.context import Capabilities
 from models.base import utcnow
 from tests.conftest import TZ, Chat, Clock, join
 from tests.fakes.telegram_api import FakeTelegram

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo.channel import ZaloChannel
 from bot.outbox import ChannelLimits, Limit, Sender
-from handlers.messages import Reply
-from handlers.payload import to_payload
+from handlers.core.messages import Reply
+from handlers.core.payload import to_payload
 from models import outbox_queue as oq
 from models.base import utcnow
 from models.member import ChannelAccount

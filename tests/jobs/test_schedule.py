@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.scheduler import Elector, JobScheduler
-from handlers.context import Capabilities
-from handlers.messages import Incoming
+from handlers.core.context import Capabilities
+from handlers.core.messages import Incoming
 from models.inbound import Inbound
 from models.outbox import JobRun
 from models.schedule import JOB_DEFAULTS

@@ -9,8 +9,8 @@ from bot.channels.base import Delivery
 from bot.db import make_sessionmaker
 from bot.jobs import run_now
 from bot.outbox import TELEGRAM_LIMITS, ChannelLimits, Limit, Sender, zalo_limits
-from handlers.messages import Reply
-from handlers.payload import to_payload
+from handlers.core.messages import Reply
+from handlers.core.payload import to_payload
 from models import outbox_queue as oq
 from models.member import ChannelAccount
 from tests.conftest import TZ, pg_engine

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from bot.db import make_engine, make_sessionmaker
 from bot.pipeline import Pipeline
-from handlers.messages import Incoming
+from handlers.core.messages import Incoming
 from models import Conversation, Inbound, Member
 from models.seed import ensure_demo
 from tests.conftest import PG_URL, TEXT_CAPS, TZ

@@ -16,7 +16,7 @@ from bot.outbox import Sender
 from bot.pipeline import Pipeline
 from bot.scheduler import JobScheduler
 from bot.web import make_web_app
-from handlers.messages import Incoming
+from handlers.core.messages import Incoming
 from models import usage
 from models.member import ChannelAccount, Member
 from models.outbox import OutboxMessage

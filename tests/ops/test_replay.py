@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-import handlers.flows.quick
-import handlers.flows.visit_details
+import handlers.visits.details
+import handlers.visits.quick
 from bot.channels.zalo.adapter import caps as zalo_caps
 from bot.db import make_engine, make_sessionmaker
 from bot.pipeline import Pipeline
 from bot.replay import incoming_from_payload, replay_failed
-from handlers.payload import from_payload
+from handlers.core.payload import from_payload
 from models import Inbound, OutboxMessage
 from models.base import utcnow
 from models.seed import ensure_demo
@@ -62,7 +62,7 @@ async def test_failed_quick_log_replays_at_its_written_time_and_queues_once(
 ):
     sessionmaker = pipeline.sessionmaker
     lan = await joined("lan", channel="telegram", caps=BUTTON_CAPS)
-    bug = Bug(monkeypatch, handlers.flows.quick, "indicators")
+    bug = Bug(monkeypatch, handlers.visits.quick, "indicators")
     clock.set_local(2026, 11, 28, 14, 5)
     await lan.say("PA12 01 0000001 dien", message_id="tg-7")
     assert APOLOGY in lan.text
@@ -115,7 +115,7 @@ async def test_failed_save_on_zalo_is_replayed_to_the_same_bot(
     lan = await joined("lan", channel="zalo", caps=zalo_caps(False))
     clock.set_local(2026, 11, 28, 14, 0)
     await lan.say("PA12 01 0000001 dien nuoc", bot="1234")
-    bug = Bug(monkeypatch, handlers.flows.visit_details, "save_visit")
+    bug = Bug(monkeypatch, handlers.visits.details, "save_visit")
     clock.set_local(2026, 11, 28, 14, 5)
     await lan.say("1", bot="1234", message_id="z-9")
     assert APOLOGY in lan.text and await visits(sessionmaker) == []
@@ -139,7 +139,7 @@ async def test_a_message_that_fails_again_stays_failed_with_its_payload(
 ):
     sessionmaker = pipeline.sessionmaker
     lan = await joined("lan", channel="zalo", caps=zalo_caps(False))
-    Bug(monkeypatch, handlers.flows.quick, "indicators")
+    Bug(monkeypatch, handlers.visits.quick, "indicators")
     clock.set_local(2026, 11, 28, 14, 5)
     await lan.say("PA12 01 0000001 dien")
     (before,) = await failed(sessionmaker)
@@ -162,7 +162,7 @@ async def test_a_typed_answer_is_kept_when_the_chat_was_asked_another_question(
     sessionmaker = pipeline.sessionmaker
     lan = await joined("lan", channel="zalo", caps=zalo_caps(False))
     await lan.say("PA12 01 0000001 dien")
-    bug = Bug(monkeypatch, handlers.flows.visit_details, "save_visit")
+    bug = Bug(monkeypatch, handlers.visits.details, "save_visit")
     clock.advance(minutes=1)
     await lan.say("1")  # "save" for household 1: fails
     (row,) = await failed(sessionmaker)
@@ -189,7 +189,7 @@ async def test_a_crash_after_the_pipeline_ran_undoes_the_whole_replay(
     sessionmaker = pipeline.sessionmaker
     lan = await joined("lan", channel="zalo", caps=zalo_caps(False))
     await lan.say("PA12 01 0000001 dien")
-    bug = Bug(monkeypatch, handlers.flows.visit_details, "save_visit")
+    bug = Bug(monkeypatch, handlers.visits.details, "save_visit")
     await lan.say("1")
     (before,) = await failed(sessionmaker)
     bug.fixed = True
@@ -243,7 +243,7 @@ async def test_cli_lists_without_text_and_replays_once(demo_db, monkeypatch):  #
         demo = await ensure_demo(session, today=clock.now.astimezone(TZ).date(), now=clock.now)
     lan = Chat(pipeline, clock, "lan", channel="zalo", name=None, caps=zalo_caps(False))
     await join(lan, demo.invites["volunteer"])
-    bug = Bug(monkeypatch, handlers.flows.quick, "indicators")
+    bug = Bug(monkeypatch, handlers.visits.quick, "indicators")
     await lan.say("PA12 01 0000001 dien")
     assert APOLOGY in lan.text
     (row,) = await failed(sessionmaker)

@@ -187,7 +187,7 @@ async def test_plan_indicators_without_target_show_even_at_zero(sessionmaker, ch
 
 
 async def test_far_behind_is_said_plainly_in_the_report_status(sessionmaker):
-    from handlers.reports.excel import status
+    from handlers.report.excel import status
     from locales import Translator
     from models.progress import progress
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.reports.chart import build_figure, render
+from handlers.progress.chart import build_figure, render
 from locales import Translator
 from models.progress import progress
 from tests.reports.communes import commune, target

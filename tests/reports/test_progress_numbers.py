@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from handlers.digests.progress import headline, status_lines
+from handlers.progress.text import headline, status_lines
 from locales import Translator
 from models import Commune, Indicator, Village
 from models.progress import progress, target_count

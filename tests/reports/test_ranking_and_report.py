@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from handlers.reports.chart import build_figure
+from handlers.progress.chart import build_figure
 from locales import Translator
 from models import AuditEntry, Commune, Indicator, Member, Village
 from models.leaderboard import Period, member_ranking

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.jobs import run_now
-from handlers.reports.period import parse_period
+from handlers.report.period import parse_period
 from models.reporting import Period, rhythm
 from tests.conftest import TZ
 from tests.jobs.helpers import outbox_rows

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.channels.base import Delivery
-from handlers import stranger_limit
-from handlers.context import Capabilities
-from handlers.messages import Incoming, Reply
+from handlers.core import stranger_limit
+from handlers.core.context import Capabilities
+from handlers.core.messages import Incoming, Reply
 from models import BotUsage, FailedAttempt, Inbound
 from models.membership import MAX_WRONG_PER_HOUR
 from tests.fakes.zalo_api import text_update

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.metrics import REGISTRY
-from handlers.messages import Reply
+from handlers.core.messages import Reply
 from models.inbound import Inbound
 from models.member import ChannelAccount
 

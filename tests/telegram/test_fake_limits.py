@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fakes.telegram_api import Limits
 
-from handlers.messages import Reply
+from handlers.core.messages import Reply
 
 
 async def test_fake_answers_429_above_the_per_chat_rate_and_counts_sends(webhook_telegram):

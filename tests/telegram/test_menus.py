@@ -93,8 +93,8 @@ async def test_location_step_offers_telegrams_location_button(telegram, demo):
 
 
 def test_the_location_question_survives_the_outbox():
-    from handlers.messages import Choice, Reply
-    from handlers.payload import from_payload, to_payload
+    from handlers.core.messages import Choice, Reply
+    from handlers.core.payload import from_payload, to_payload
 
     asking = Reply("?", (Choice("skip", "Bỏ qua"),), ask_location=True, version=3)
     assert from_payload(to_payload([asking])) == [asking]

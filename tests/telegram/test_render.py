@@ -11,7 +11,7 @@ from aiogram.types import Message
 from fakes.telegram_harness import running
 
 from bot.channels.telegram.adapter import incoming_from_message
-from handlers.messages import Choice, Document, Image, Reply
+from handlers.core.messages import Choice, Document, Image, Reply
 
 
 async def test_long_text_is_split_on_line_boundaries(webhook_telegram):

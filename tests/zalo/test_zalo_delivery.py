@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.channels.base import Delivery
 from bot.channels.zalo.channel import ZaloChannel
 from bot.channels.zalo.client import ZaloClient, ZaloError
-from handlers.messages import Document, Image, Reply
+from handlers.core.messages import Document, Image, Reply
 from models import BotUsage
 from tests.conftest import join
 from tests.fakes.zalo_api import text_update

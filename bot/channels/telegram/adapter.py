@@ -13,8 +13,8 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.channels.locks import ChatLocks
 from bot.channels.telegram import render
-from handlers.context import Capabilities
-from handlers.messages import Incoming, Kind, Reply
+from handlers.core.context import Capabilities
+from handlers.core.messages import Incoming, Kind, Reply
 
 log = logging.getLogger(__name__)
 

@@ -36,8 +36,8 @@ from bot.metrics import count_send
 from bot.pipeline import NotKept, Pipeline
 from bot.settings import WEBHOOK_SECRET_MIN, WEBHOOK_SECRET_RE
 from bot.tuning import json_codec
-from handlers.context import Capabilities
-from handlers.messages import Incoming, Reply
+from handlers.core.context import Capabilities
+from handlers.core.messages import Incoming, Reply
 from models.channels import member_chats
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,8 @@ from aiogram.types import (
     BotCommandScopeDefault,
 )
 
-from handlers.registry import COMMANDS, Command
+from handlers.core.router import Command
+from handlers.routes import COMMANDS
 from locales import LANGUAGES, Translator
 from models.member import ROLE_RANK, Role
 

@@ -16,7 +16,7 @@ from aiogram.types import (
 )
 
 from bot.channels.base import split_text
-from handlers.messages import Reply
+from handlers.core.messages import Reply
 from locales import translator
 
 MAX_TEXT = 4096

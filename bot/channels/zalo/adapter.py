@@ -9,8 +9,8 @@ from typing import Any
 from bot.channels.base import numbered, split_text
 from bot.channels.zalo.client import MAX_TEXT
 from bot.files import FileLinks
-from handlers.context import Capabilities
-from handlers.messages import Incoming, Kind, Reply, clean_text
+from handlers.core.context import Capabilities
+from handlers.core.messages import Incoming, Kind, Reply, clean_text
 from locales import translator
 
 CHANNEL = "zalo"

@@ -26,7 +26,7 @@ from bot.files import FileLinks
 from bot.metrics import turn_metrics
 from bot.pipeline import Pipeline
 from bot.spool import payload_of
-from handlers.messages import Incoming, Reply
+from handlers.core.messages import Incoming, Reply
 from models.base import utcnow
 from models.inbound import pending_payloads, store_pending
 

@@ -1,1 +1,0 @@
-"""Text builders shared by commands and scheduled jobs: progress, leaderboards, pushes."""

@@ -1,1 +1,0 @@
-"""Files for officials: the progress chart and the Excel report."""
