@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from locales import N_
-from models.indicator import COUNTED_UNITS
+from models.indicators import COUNTED_UNITS
 from models.seed import ensure_catalogue
 
 Progress = Callable[[str], AbstractContextManager[Any]]

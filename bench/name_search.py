@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.db import make_engine, make_sessionmaker  # noqa: E402
-from models.commune import Commune, Village  # noqa: E402
+from models.communes import Commune, Village  # noqa: E402
 from models.household import Household  # noqa: E402
 from models.household_search import _in_village, rank_by_name, search_households  # noqa: E402
 from models.keys import fold  # noqa: E402

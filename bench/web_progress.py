@@ -30,7 +30,7 @@ from bench.gen import Plan, generate  # noqa: E402
 from bot.db import make_engine, make_sessionmaker  # noqa: E402
 from bot.web import make_web_app  # noqa: E402
 from bot.webui import WebUI, mount_webui  # noqa: E402
-from models.member import Role  # noqa: E402
+from models.members import Role  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
 from models.websession import create_login  # noqa: E402
 

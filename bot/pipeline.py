@@ -29,7 +29,7 @@ from models import outbox_queue
 from models.base import insert_ignore, utcnow
 from models.conversation import ConversationRow, load_conversation, save_conversation
 from models.inbound import Inbound, claim_pending, keep_failed
-from models.membership import member_and_account, needs_touch, touch_account
+from models.members.joining import member_and_account, needs_touch, touch_account
 
 log = logging.getLogger(__name__)
 

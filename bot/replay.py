@@ -24,7 +24,7 @@ from handlers.core.messages import Incoming, Reply
 from handlers.core.payload import to_payload
 from locales import translator
 from models import outbox_queue
-from models.failed_inbound import FailedRow, asked_since, set_aside, settle_replayed
+from models.inbound import FailedRow, asked_since, set_aside, settle_replayed
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from bot.web import GATE, make_web_app, start_web
 from bot.webui import mount_webui
 from bot.webui.demo import serve_demo, web_ui
 from handlers.roles import ROLE_NAMES
-from models.membership import show_code
+from models.members.joining import show_code
 
 log = logging.getLogger(__name__)
 CONSOLE_USER = "console-demo"

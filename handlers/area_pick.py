@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process
 
 from handlers.core.context import Context
 from handlers.core.messages import Choice, Reply
-from models.commune import villages
+from models.communes import villages
 from models.keys import fold
 
 # Up to this many areas are offered as choices at once; a phone screen holds about 10 lines.

@@ -6,7 +6,8 @@ import math
 from datetime import timedelta
 
 from handlers.core.context import Context
-from models import membership, throttle
+from models import throttle
+from models.members import joining
 
 
 async def cooldown_text(ctx: Context) -> str | None:
@@ -15,10 +16,10 @@ async def cooldown_text(ctx: Context) -> str | None:
     # A brand-new account has no row to lock yet: a burst of codes sent at once would all count
     # zero tries. Checks of one account run one after another (to the end of the turn).
     await throttle.serialize(ctx.session, "wrong-code", inc.channel, inc.user_id)
-    tries, oldest = await membership.wrong_tries(
+    tries, oldest = await joining.wrong_tries(
         ctx.session, channel=inc.channel, user_id=inc.user_id, kind="invite", now=ctx.now
     )
-    if tries < membership.MAX_WRONG_PER_HOUR:
+    if tries < joining.MAX_WRONG_PER_HOUR:
         return None
     wait = (oldest + timedelta(hours=1) - ctx.now) if oldest else timedelta(hours=1)
     return ctx.t.ngettext(

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from locales import N_, Translator
-from models.commune import CommuneKind
+from models.communes import CommuneKind
 
 _TITLES = {
     CommuneKind.XA: N_("{name} commune"),

@@ -13,7 +13,7 @@ from handlers.numbers import parse_int
 from handlers.visits.fieldlog import label
 from locales import N_
 from models.fieldwork import IndicatorRow
-from models.indicator import COUNT_CAP, COUNTED_UNITS, Unit
+from models.indicators import COUNT_CAP, COUNTED_UNITS, Unit
 
 FIRST = {
     Unit.PERSON: N_("{indicator}: how many people in the household? ({low}–{max})"),

@@ -1,13 +1,13 @@
 """SQLModel tables and the queries over them; no chat, locale or platform types here."""
 
 from models.audit import AuditEntry
-from models.commune import Commune, Village
+from models.communes import Commune, Village
 from models.conversation import Conversation
 from models.conversion import Conversion
 from models.household import Household
 from models.inbound import Inbound
-from models.indicator import CommuneIndicator, Indicator, Target, Unit
-from models.member import ChannelAccount, FailedAttempt, InviteCode, LinkCode, Member, Role
+from models.indicators import CommuneIndicator, Indicator, Target, Unit
+from models.members import ChannelAccount, FailedAttempt, InviteCode, LinkCode, Member, Role
 from models.outbox import BotUsage, JobRun, OutboxMessage
 from models.reach import HouseholdReach
 from models.throttle import RateMark

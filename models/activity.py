@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.commune import DEFAULT_SETTINGS, Commune
+from models.communes import DEFAULT_SETTINGS, Commune
 from models.conversion import Conversion
 from models.household import Household
-from models.indicator import COUNTED_UNITS, Target
+from models.indicators import COUNTED_UNITS, Target
 from models.leaderboard import streak
-from models.member import Member, Role
+from models.members import Member, Role
 from models.visit import Outcome, Visit
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.commune import Village
-from models.member import ChannelAccount, Member
+from models.communes import Village
+from models.members import ChannelAccount, Member
 
 
 async def link_group(

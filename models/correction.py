@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.audit import audit
 from models.conversion import Conversion
 from models.household import Household
-from models.indicator import Indicator
-from models.member import Member
+from models.indicators import Indicator
+from models.members import Member
 from models.visit import Visit
 
 # Members may undo or edit their own entries this long; leaders any entry of their village.

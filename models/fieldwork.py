@@ -10,11 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit import audit
 from models.base import insert_ignore, utcnow
-from models.catalogue import IndicatorRow, commune_indicators
 from models.conversion import Conversion
 from models.household import Household
-from models.indicator import Indicator
-from models.member import Member
+from models.indicators import Indicator
+from models.indicators.catalogue import IndicatorRow, commune_indicators
+from models.members import Member
 from models.visit import Outcome, Visit
 
 

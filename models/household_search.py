@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.commune import Village
+from models.communes import Village
 from models.household import Household
 from models.keys import fold, normalize_customer_code, normalize_phone
 

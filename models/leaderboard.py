@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.catalogue import commune_indicators
-from models.commune import DEFAULT_SETTINGS, Commune
+from models.communes import DEFAULT_SETTINGS, Commune
 from models.conversion import Conversion
-from models.indicator import Indicator, Target
-from models.member import Member, Role
+from models.indicators import Indicator, Target
+from models.indicators.catalogue import commune_indicators
+from models.members import Member, Role
 from models.progress import VN, ProgressRow, by_percent, local_start, progress
 from models.visit import Visit
 

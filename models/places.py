@@ -6,7 +6,7 @@ reply that shows `Village.name` says "Chợ Đức Phổ", never "Thôn Chợ Đ
 
 from __future__ import annotations
 
-from models.commune import AreaKind, CommuneKind
+from models.communes import AreaKind, CommuneKind
 from models.keys import fold
 
 # The word that starts an area's name, per kind (a proper-noun prefix, the same in English).

@@ -9,12 +9,12 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit import AuditEntry, audit
-from models.commune import Village
+from models.communes import Village
 from models.conversion import Conversion
 from models.household import Household
-from models.indicator import Indicator
+from models.indicators import Indicator
 from models.keys import fold, normalize_customer_code, normalize_phone
-from models.member import Member
+from models.members import Member
 from models.visit import Visit
 
 MAX_FOUND = 10

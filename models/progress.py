@@ -24,10 +24,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Date, Row, case, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.catalogue import IndicatorRow, as_row, commune_indicators
-from models.commune import Village
+from models.communes import Village
 from models.conversion import Conversion
-from models.indicator import COUNTED_UNITS, CommuneIndicator, Indicator, Target
+from models.indicators import COUNTED_UNITS, CommuneIndicator, Indicator, Target
+from models.indicators.catalogue import IndicatorRow, as_row, commune_indicators
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PACE_DAYS = 7
@@ -413,3 +413,23 @@ async def untargeted(
         )
         for i, total, last7 in found
     ]
+
+
+async def conversions_by_village(
+    session: AsyncSession, *, commune_id: int, start: datetime, end: datetime, lang: str
+) -> dict[str, dict[str, int]]:
+    """Village name → indicator short name → conversions in the range."""
+    short = Indicator.short_en if lang == "en" else Indicator.short_vi
+    stmt = (
+        select(Village.name, short, func.count())
+        .select_from(Conversion)
+        .join(Village, Village.id == Conversion.village_id)
+        .join(Indicator, Indicator.id == Conversion.indicator_id)
+        .where(Conversion.commune_id == commune_id, Conversion.at >= start, Conversion.at < end)
+        .group_by(Village.id, Village.name, Indicator.id, Indicator.sort, short)
+        .order_by(Village.id, Indicator.sort, Indicator.id)
+    )
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for village, indicator, n in (await session.execute(stmt)).all():
+        out[village][indicator] = n
+    return dict(out)

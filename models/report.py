@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.commune import Village
+from models.communes import Village
 from models.conversion import Conversion
 from models.household import Household
-from models.indicator import Indicator
-from models.member import Member, Role
+from models.indicators import Indicator
+from models.members import Member, Role
 from models.visit import Visit
 
 

@@ -1,22 +1,15 @@
-"""Job schedules in commune settings, who receives pushes, a period's conversions by village."""
+"""Job schedules: each job's default rule, a commune's overrides in its settings, reading them."""
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.commune import Commune, Village
-from models.commune import villages as commune_villages
-from models.conversation import Conversation
-from models.conversion import Conversion
-from models.indicator import Indicator
-from models.member import ChannelAccount, Member, Role
+from models.communes import Commune
 from models.reporting import reminder_day
 
 # Each job's default rule; a commune overrides "time", "days" or "off" in settings["schedule"].
@@ -56,26 +49,6 @@ class CommuneSchedule:
     name: str
     timezone: str
     rules: tuple[JobRule, ...]
-
-
-@dataclass(frozen=True)
-class Recipient:
-    member_id: int | None
-    name: str
-    role: str
-    village_id: int | None
-    locale: str
-    channel: str
-    bot: str
-    chat_id: str
-
-
-@dataclass(frozen=True)
-class VillageRow:
-    id: int
-    name: str
-    group_channel: str | None
-    group_chat_id: str | None
 
 
 def parse_time(raw: str) -> tuple[int, int] | None:
@@ -155,78 +128,3 @@ async def set_rule(
         update(Commune).where(Commune.id == commune_id).values(settings=settings)
     )
     return rule_for(job, settings)
-
-
-async def set_reminders(session: AsyncSession, *, member_id: int, on: bool) -> None:
-    await session.execute(update(Member).where(Member.id == member_id).values(reminders=on))
-
-
-async def recipients(
-    session: AsyncSession,
-    *,
-    commune_id: int,
-    roles: tuple[str, ...],
-    village_id: int | None = None,
-    reminders_only: bool = False,
-) -> list[Recipient]:
-    """Active members with these roles, each once, on the app they used last.
-
-    "Last" is the chat whose conversation moved most recently; an account never used (or equal)
-    falls back to the newest. Accounts flagged unreachable get nothing."""
-    stmt = (
-        select(Member, ChannelAccount, Conversation.updated_at)
-        .join(ChannelAccount, ChannelAccount.member_id == Member.id)
-        .outerjoin(
-            Conversation,
-            and_(
-                Conversation.channel == ChannelAccount.channel,
-                Conversation.chat_id == ChannelAccount.chat_id,
-            ),
-        )
-        .where(Member.commune_id == commune_id, Member.active.is_(True))
-        .where(Member.role.in_(roles), ChannelAccount.unreachable_since.is_(None))
-        .order_by(Member.id)
-    )
-    if village_id is not None:
-        stmt = stmt.where(Member.village_id == village_id)
-    if reminders_only:
-        stmt = stmt.where(Member.reminders.is_(True))
-    best: dict[int, tuple[Any, Member, ChannelAccount]] = {}
-    for member, account, used in (await session.execute(stmt)).all():
-        rank = (used or account.created_at, account.created_at, account.id)
-        if member.id not in best or rank > best[member.id][0]:
-            best[member.id] = (rank, member, account)
-    return [
-        Recipient(m.id, m.name, m.role, m.village_id, m.locale, a.channel, a.bot, a.chat_id)
-        for _, m, a in best.values()
-    ]
-
-
-async def villages(session: AsyncSession, *, commune_id: int) -> list[VillageRow]:
-    areas = sorted(await commune_villages(session, commune_id=commune_id), key=lambda v: v.id)
-    return [VillageRow(v.id, v.name, v.group_channel, v.group_chat_id) for v in areas]
-
-
-async def conversions_by_village(
-    session: AsyncSession, *, commune_id: int, start: datetime, end: datetime, lang: str
-) -> dict[str, dict[str, int]]:
-    """Village name → indicator short name → conversions in the range."""
-    short = Indicator.short_en if lang == "en" else Indicator.short_vi
-    stmt = (
-        select(Village.name, short, func.count())
-        .select_from(Conversion)
-        .join(Village, Village.id == Conversion.village_id)
-        .join(Indicator, Indicator.id == Conversion.indicator_id)
-        .where(Conversion.commune_id == commune_id, Conversion.at >= start, Conversion.at < end)
-        .group_by(Village.id, Village.name, Indicator.id, Indicator.sort, short)
-        .order_by(Village.id, Indicator.sort, Indicator.id)
-    )
-    out: dict[str, dict[str, int]] = defaultdict(dict)
-    for village, indicator, n in (await session.execute(stmt)).all():
-        out[village][indicator] = n
-    return dict(out)
-
-
-LEADERS = (Role.LEADER.value,)
-OFFICIALS = (Role.OFFICIAL.value, Role.ADMIN.value)
-TEAM = (Role.VOLUNTEER.value, Role.LEADER.value)

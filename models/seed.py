@@ -8,13 +8,13 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.catalogue import ensure_catalogue
-from models.commune import DEFAULT_SETTINGS, Commune, Village
+from models.communes import DEFAULT_SETTINGS, Commune, Village
 from models.household import Household
-from models.indicator import Target
+from models.indicators import Target
+from models.indicators.catalogue import ensure_catalogue
 from models.keys import fold
-from models.member import InviteCode, Role
-from models.membership import create_invite
+from models.members import InviteCode, Role
+from models.members.joining import create_invite
 
 DEMO_COMMUNE = "Quảng Trường"
 DEMO_PROVINCE = "Thanh Hóa"

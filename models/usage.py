@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import insert_ignore
-from models.member import ChannelAccount, Member, Role
+from models.members import ChannelAccount, Member, Role
 from models.outbox import BotUsage
 
 

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
 from models.base import UTCDateTime, utcnow
-from models.commune import Commune, Village
-from models.member import ROLE_RANK, Member, Role
+from models.communes import Commune, Village
+from models.members import ROLE_RANK, Member, Role
 
 LOGIN_MINUTES = 15
 SESSION_HOURS = 8

@@ -9,8 +9,8 @@ from bot.app import App
 from bot.cli.common import CliError
 from bot.demo import create_demo
 from bot.operator_text import _
-from models.member import Role
-from models.membership import show_code
+from models.members import Role
+from models.members.joining import show_code
 
 
 def register(sub) -> None:
@@ -54,7 +54,7 @@ async def cmd_chat(app: App, args: argparse.Namespace) -> int | None:
 async def join_demo(app: App, console, args: argparse.Namespace) -> None:
     """Join the demo commune before the script runs: its invite codes differ per database."""
     from bot.channels.console import render
-    from models.membership import member_for_account
+    from models.members.joining import member_for_account
 
     async with app.sessionmaker() as session:
         member = await member_for_account(session, channel="console", user_id=args.user)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.operator_text import _
 from models.base import utcnow
-from models.commune import Commune, Village, villages
+from models.communes import Commune, Village, villages
 from models.keys import fold
 
 

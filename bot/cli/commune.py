@@ -14,7 +14,7 @@ from bot.operator_text import _, op_t
 from handlers.places import commune_title
 from models.audit import audit
 from models.base import utcnow
-from models.communes import delete_commune, list_communes, rename_commune
+from models.communes.admin import delete_commune, list_communes, rename_commune
 from models.keys import fold
 
 

@@ -15,7 +15,7 @@ from bot.cli.progress import WorkProgress
 from bot.operator_text import _, problem
 from locales import N_, translator
 from models.audit import audit
-from models.commune import Village, villages
+from models.communes import Village, villages
 from models.importer import (
     ImportReport,
     TableError,
@@ -23,11 +23,11 @@ from models.importer import (
     parse_households,
     read_table,
 )
-from models.indicator import Indicator, Unit
+from models.indicators import Indicator, Unit
+from models.indicators.target_table import TargetRow, parse_targets
+from models.indicators.targets import TargetIn, TargetRefused, find_indicator, set_target
 from models.keys import fold
 from models.places import area_kind, area_name
-from models.target_table import TargetRow, parse_targets
-from models.targets import TargetIn, TargetRefused, find_indicator, set_target
 
 IMPORT_BATCH = 500
 

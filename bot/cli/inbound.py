@@ -12,7 +12,7 @@ from bot.app import App
 from bot.cli.common import CliError
 from bot.files import file_links
 from bot.replay import replay_failed
-from models.failed_inbound import FailedRow, failed_messages
+from models.inbound import FailedRow, failed_messages
 
 
 def register(sub) -> None:

@@ -8,8 +8,8 @@ from bot.app import App
 from bot.cli.common import CliError, find_commune, find_village
 from bot.operator_text import _
 from handlers.roles import ROLE_NAMES
-from models.member import Role
-from models.membership import create_invite, show_code
+from models.members import Role
+from models.members.joining import create_invite, show_code
 
 
 def register(sub) -> None:

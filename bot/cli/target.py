@@ -10,11 +10,11 @@ from bot.app import App
 from bot.cli.common import CliError, find_commune
 from bot.operator_text import _, op_t, problem
 from models.audit import audit
-from models.catalogue import commune_indicators
-from models.commune import Village
-from models.indicator import Target
-from models.target_rules import Draft, check_target, refused, resolve
-from models.targets import TargetIn, delete_target, set_target
+from models.communes import Village
+from models.indicators import Target
+from models.indicators.catalogue import commune_indicators
+from models.indicators.rules import Draft, check_target, refused, resolve
+from models.indicators.targets import TargetIn, delete_target, set_target
 from models.values import parse_date
 
 

@@ -8,7 +8,7 @@ from bot.app import App
 from bot.cli.common import find_commune
 from bot.webui.demo import sign_in_link
 from locales import translator
-from models.member import Role
+from models.members import Role
 from models.websession import LOGIN_MINUTES
 
 

@@ -21,8 +21,8 @@ from handlers.core.context import Context, MemberView
 from handlers.core.messages import Incoming, State
 from locales import Translator, translator
 from models.base import utcnow
-from models.commune import Commune
-from models.member import Role
+from models.communes import Commune
+from models.members import Role
 from models.websession import SESSION_HOURS, Viewer, viewer_for
 
 log = logging.getLogger(__name__)

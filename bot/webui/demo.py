@@ -9,7 +9,7 @@ from bot.web import make_web_app, start_web
 from bot.webui.core import WebUI
 from locales import translator
 from models.base import utcnow
-from models.member import Role
+from models.members import Role
 from models.websession import create_login
 
 

@@ -12,9 +12,9 @@ from aiohttp import web
 from bot.webui.core import Page, not_found, page
 from handlers.numbers import parse_int
 from models.activity import my_stats, revisits_due
-from models.commune import Village, villages
+from models.communes import Village, villages
 from models.leaderboard import Period, member_ranking, weights
-from models.member import Role
+from models.members import Role
 
 
 def routes(router: web.UrlDispatcher) -> None:

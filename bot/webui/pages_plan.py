@@ -20,7 +20,7 @@ from handlers.problems import problem_text
 from locales import N_
 from models.audit import audit
 from models.keys import fold
-from models.member import Role
+from models.members import Role
 from models.plan import apply_plan, check_plan, export_plan, preview_plan, read_plan, write_plan
 
 MAX_UPLOAD = 1024 * 1024  # the server's body limit; a plan workbook is a few KiB

@@ -15,7 +15,7 @@ from bot.webui.chart import line_chart
 from bot.webui.core import Page, page
 from handlers.progress.text import LATE_DATE_LIMIT, UNIT_WORDS, goal_text, percent_text
 from locales import N_, Translator
-from models.member import Role
+from models.members import Role
 from models.progress import PACE_DAYS, ProgressRow, daily_counts, progress, untargeted
 
 

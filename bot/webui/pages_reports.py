@@ -15,8 +15,8 @@ from sqlalchemy import select
 from bot.webui.core import Page, chat_context, page
 from handlers.report.flow import export_report
 from handlers.report.period import command_args, rhythm_text, title
-from models.commune import Commune
-from models.member import Role
+from models.communes import Commune
+from models.members import Role
 from models.reporting import Period, containing, rhythm
 
 

@@ -18,13 +18,13 @@ from handlers.problems import problem_text
 from handlers.roles import ROLE_NAMES
 from locales import N_
 from models.audit import audit
-from models.commune import Village, villages
-from models.indicator import Indicator, Target
-from models.member import Role
-from models.membership import create_invite, show_code
+from models.communes import Village, villages
+from models.indicators import Indicator, Target
+from models.indicators.rules import Draft, check_target, refused
+from models.indicators.targets import TargetIn, set_target
+from models.members import Role
+from models.members.joining import create_invite, show_code
 from models.privacy import latest_audit
-from models.target_rules import Draft, check_target, refused
-from models.targets import TargetIn, set_target
 from models.values import parse_date, parse_goal, parse_int
 
 AUDIT_SHOWN = 200

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from bot.webui.core import COOKIE, Page, page, render, set_session_cookie, signed_out, ui_of
 from handlers.numbers import parse_int
 from locales import LANGUAGES, translator
-from models.commune import Commune
-from models.member import Role
+from models.communes import Commune
+from models.members import Role
 from models.websession import (
     WebSession,
     end_session,

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.core.choices import from_button, resolve, resolve_many
 from handlers.core.messages import Incoming, State
 from locales import Translator
-from models.member import ROLE_RANK, Role
+from models.members import ROLE_RANK, Role
 
 # Messages written offline may arrive days later; older than this we no longer trust the date.
 MAX_BACKDATE = timedelta(days=7)

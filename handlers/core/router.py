@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from handlers.core.context import Context
 from handlers.core.messages import Result
 from models.keys import fold
-from models.member import Role
+from models.members import Role
 
 Handler = Callable[[Context], Awaitable[Result]]
 # A step or free-text handler may return None: "not mine" (free text: the next handler tries;

@@ -6,9 +6,8 @@ from handlers.core.context import Context
 from handlers.core.messages import Choice, Reply, Result, State, done, keep
 from handlers.core.router import Router
 from locales import LANGUAGES, N_, Translator
-from models import membership
 from models.keys import fold
-from models.member import Role
+from models.members import Role, joining
 
 router = Router()
 
@@ -65,6 +64,6 @@ def _lang(text: str) -> str | None:
 async def _switch(ctx: Context, lang: str) -> Result:
     assert lang in LANGUAGES
     assert ctx.member is not None
-    await membership.set_locale(ctx.session, member_id=ctx.member.id, locale=lang)
+    await joining.set_locale(ctx.session, member_id=ctx.member.id, locale=lang)
     ctx.t = Translator(lang)
     return done(Reply(ctx._("Language set to English.")))

@@ -7,7 +7,7 @@ from handlers.core.messages import Reply, Result, done
 from handlers.core.router import Router
 from locales import N_
 from models import privacy
-from models.member import Role
+from models.members import Role
 
 router = Router()
 

@@ -26,7 +26,7 @@ from models import privacy
 from models.audit import audit
 from models.fieldwork import IndicatorRow, indicators
 from models.household import Household
-from models.member import Role
+from models.members import Role
 
 router = Router()
 

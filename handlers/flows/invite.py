@@ -28,9 +28,9 @@ from handlers.places import commune_title
 from handlers.roles import ROLE_NAMES, role_name
 from locales import N_
 from models.audit import audit
-from models.member import Role
-from models.membership import create_invite, show_code
-from models.roster import may_manage
+from models.members import Role
+from models.members.joining import create_invite, show_code
+from models.members.roster import may_manage
 
 router = Router()
 

@@ -17,7 +17,7 @@ from handlers.core.messages import Choice, Reply, Result, State, done, keep
 from handlers.core.router import Router
 from handlers.roles import place, role_name
 from locales import N_
-from models import membership, roster
+from models.members import joining, roster
 
 router = Router()
 
@@ -49,7 +49,7 @@ async def start(ctx: Context) -> Result:
         )
     # A code in the first message ("/start K7M4QX" or just "K7M4QX") is tried at once.
     candidate = ctx.args or (ctx.text if not ctx.text.startswith("/") else "")
-    if candidate and len(membership.clean_code(candidate)) == membership.CODE_LENGTH:
+    if candidate and len(joining.clean_code(candidate)) == joining.CODE_LENGTH:
         return await on_code(ctx, candidate)
     return Result(
         [
@@ -72,10 +72,10 @@ async def on_code(ctx: Context, typed: str | None = None) -> Result:
     refused = await cooldown_text(ctx)
     if refused is not None:
         return _stay(ctx, refused)
-    code = membership.clean_code(typed if typed is not None else ctx.text)
-    invite = await membership.find_invite(ctx.session, code=code, now=ctx.now)
+    code = joining.clean_code(typed if typed is not None else ctx.text)
+    invite = await joining.find_invite(ctx.session, code=code, now=ctx.now)
     if invite is None:
-        membership.record_wrong_try(
+        joining.record_wrong_try(
             ctx.session, channel=inc.channel, user_id=inc.user_id, kind="invite", now=ctx.now
         )
         return _stay(
@@ -155,7 +155,7 @@ async def on_name(ctx: Context) -> Result:
 
 async def _finish(ctx: Context, name: str) -> Result:
     inc = ctx.incoming
-    member_id = await membership.redeem_invite(
+    member_id = await joining.redeem_invite(
         ctx.session,
         code=ctx.state.data["code"],
         now=ctx.now,

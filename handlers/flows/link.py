@@ -12,7 +12,7 @@ from handlers.core.context import Context
 from handlers.core.messages import Reply, Result, State, done, keep
 from handlers.core.router import Router
 from locales import N_
-from models import linking, membership
+from models.members import joining, linking
 
 router = Router()
 
@@ -39,7 +39,7 @@ async def link(ctx: Context) -> Result:
                 )
             )
         code = await linking.create_link_code(ctx.session, member_id=ctx.member.id, now=ctx.now)
-        shown = membership.show_code(code)
+        shown = joining.show_code(code)
         return done(
             Reply(
                 ctx._("Your link code: {code}", code=shown)
@@ -82,7 +82,7 @@ async def on_code(ctx: Context) -> Result:
         display_name=inc.display_name,
     )
     if member_id is None:
-        membership.record_wrong_try(
+        joining.record_wrong_try(
             ctx.session, channel=inc.channel, user_id=inc.user_id, kind="invite", now=ctx.now
         )
         return _stay(
@@ -92,7 +92,7 @@ async def on_code(ctx: Context) -> Result:
                 "for a new one."
             ),
         )
-    member = await membership.member_for_account(
+    member = await joining.member_for_account(
         ctx.session, channel=inc.channel, user_id=inc.user_id
     )
     name = member.name if member else ""

@@ -16,9 +16,8 @@ from handlers.core.messages import Choice, Reply, Result, State, done, keep
 from handlers.core.router import Router
 from handlers.roles import role_name
 from locales import N_
-from models import roster
 from models.keys import fold
-from models.member import Role
+from models.members import Role, roster
 
 router = Router()
 

@@ -13,7 +13,7 @@ from handlers.core.messages import Reply, Result, done
 from handlers.core.router import Router
 from handlers.pushes.leaderboard import leaderboard_text
 from locales import N_
-from models.commune import Village
+from models.communes import Village
 from models.keys import fold
 from models.leaderboard import Period, member_ranking, village_ranking, weights
 

@@ -11,7 +11,7 @@ from handlers.core.router import Router
 from locales import N_
 from models import schedule
 from models.keys import fold
-from models.member import Role
+from models.members import Role, recipients
 
 router = Router()
 
@@ -38,13 +38,13 @@ ON_WORDS = {"bat", "on"}
 
 @router.command("tatnhac", help=N_("/tatnhac — stop the evening reminders"), order=80)
 async def reminders_off(ctx: Context) -> Result:
-    await schedule.set_reminders(ctx.session, member_id=ctx.member.id, on=False)
+    await recipients.set_reminders(ctx.session, member_id=ctx.member.id, on=False)
     return done(Reply(ctx._("Reminders are off. Type /batnhac to turn them back on.")))
 
 
 @router.command("batnhac", help=N_("/batnhac — turn the reminders back on"), order=81)
 async def reminders_on(ctx: Context) -> Result:
-    await schedule.set_reminders(ctx.session, member_id=ctx.member.id, on=True)
+    await recipients.set_reminders(ctx.session, member_id=ctx.member.id, on=True)
     return done(Reply(ctx._("Reminders are on again.")))
 
 

@@ -29,13 +29,13 @@ from handlers.problems import problem_text
 from handlers.progress.text import goal_text
 from locales import N_
 from models.audit import audit
-from models.catalogue import commune_indicators
-from models.indicator import Target
+from models.indicators import Target
+from models.indicators.catalogue import commune_indicators
+from models.indicators.rules import Draft, check_numbers, check_target, refused
+from models.indicators.targets import TargetIn, delete_target, set_target
 from models.keys import fold_digits
-from models.member import Role
+from models.members import Role
 from models.progress import progress
-from models.target_rules import Draft, check_numbers, check_target, refused
-from models.targets import TargetIn, delete_target, set_target
 from models.values import parse_date
 
 router = Router()

@@ -33,10 +33,10 @@ from handlers.progress.text import (
     indicator_lines,
 )
 from locales import N_
-from models.catalogue import aliases, commune_indicators
-from models.commune import villages
+from models.communes import villages
+from models.indicators.catalogue import aliases, commune_indicators
 from models.keys import fold
-from models.member import Role
+from models.members import Role
 from models.progress import CountRow, ProgressRow, progress, untargeted
 
 router = Router()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from locales import N_, Translator
-from models.indicator import Unit
+from models.indicators import Unit
 from models.progress import CountRow, ProgressRow, by_percent
 
 UNIT_WORDS = {

@@ -16,12 +16,11 @@ from handlers.progress.text import behind_pace
 from handlers.pushes import officials, team
 from handlers.pushes.leaderboard import leaderboard_text
 from locales import Translator
-from models import schedule as q
 from models.activity import day_start, revisits_due, tally, team_activity
-from models.commune import Commune
+from models.communes import Commune, Village, villages
 from models.leaderboard import Period, member_ranking, village_ranking, weights
-from models.member import Role
-from models.progress import ProgressRow, progress
+from models.members import Role, recipients
+from models.progress import ProgressRow, conversions_by_village, progress
 from models.reporting import rhythm
 
 
@@ -41,7 +40,7 @@ class JobContext:
 Builder = Callable[[JobContext], Awaitable[list[Outgoing]]]
 
 
-def _out(r: q.Recipient, reply, tag: str = "") -> Outgoing:
+def _out(r: recipients.Recipient, reply, tag: str = "") -> Outgoing:
     return Outgoing(r.channel, r.bot, r.chat_id, reply, member_id=r.member_id, tag=tag)
 
 
@@ -49,8 +48,8 @@ async def nudge(jc: JobContext) -> list[Outgoing]:
     """Volunteers and leaders with reminders on who logged no visit on the local day."""
     start = day_start(jc.day, jc.tz)
     logged = await tally(jc.session, since=start, until=start + timedelta(days=1))
-    people = await q.recipients(
-        jc.session, commune_id=jc.commune_id, roles=q.TEAM, reminders_only=True
+    people = await recipients.recipients(
+        jc.session, commune_id=jc.commune_id, roles=recipients.TEAM, reminders_only=True
     )
     return [
         _out(r, team.nudge_text(Translator(r.locale), name=r.name.split()[-1]))
@@ -70,7 +69,7 @@ async def _village_progress(jc: JobContext) -> dict[int | None, list[ProgressRow
 
 async def morning(jc: JobContext) -> list[Outgoing]:
     """Each active volunteer: the village's progress and needed pace, their revisits due."""
-    people = await q.recipients(
+    people = await recipients.recipients(
         jc.session, commune_id=jc.commune_id, roles=(Role.VOLUNTEER.value,), reminders_only=True
     )
     by_village = await _village_progress(jc)
@@ -93,13 +92,13 @@ async def morning(jc: JobContext) -> list[Outgoing]:
 async def leaderboard(jc: JobContext) -> list[Outgoing]:
     """The /bangxephang text (this week): the village group when linked (one message), else
     each member of the village. Never household data."""
-    team = await q.recipients(jc.session, commune_id=jc.commune_id, roles=q.TEAM)
+    team = await recipients.recipients(jc.session, commune_id=jc.commune_id, roles=recipients.TEAM)
     ranked_villages = await village_ranking(
         jc.session, commune_id=jc.commune_id, today=jc.day, tz=jc.tz
     )
     points = await weights(jc.session, commune_id=jc.commune_id)
     out: list[Outgoing] = []
-    for village in await q.villages(jc.session, commune_id=jc.commune_id):
+    for village in await _villages(jc):
         members = await member_ranking(
             jc.session, village_id=village.id, period=Period.WEEK, today=jc.day, tz=jc.tz
         )
@@ -125,8 +124,10 @@ async def leaderboard(jc: JobContext) -> list[Outgoing]:
 
 async def leader_summary(jc: JobContext) -> list[Outgoing]:
     """Each leader: the /doi rows of today, who logged nothing, the village against target."""
-    leaders = await q.recipients(jc.session, commune_id=jc.commune_id, roles=q.LEADERS)
-    names = {v.id: v.name for v in await q.villages(jc.session, commune_id=jc.commune_id)}
+    leaders = await recipients.recipients(
+        jc.session, commune_id=jc.commune_id, roles=recipients.LEADERS
+    )
+    names = {v.id: v.name for v in await _villages(jc)}
     by_village = await _village_progress(jc)
     start, end = jc.utc_range(jc.day)
     out = []
@@ -135,7 +136,7 @@ async def leader_summary(jc: JobContext) -> list[Outgoing]:
             continue
         t = Translator(leader.locale)
         rows = await team_activity(jc.session, village_id=leader.village_id, day=jc.day, tz=jc.tz)
-        per_indicator = await q.conversions_by_village(
+        per_indicator = await conversions_by_village(
             jc.session, commune_id=jc.commune_id, start=start, end=end, lang=t.lang
         )
         village = names.get(leader.village_id, "")
@@ -158,9 +159,11 @@ async def weekly_digest(jc: JobContext) -> list[Outgoing]:
     rows = await progress(jc.session, commune_id=jc.commune_id, today=jc.day, tz=jc.tz)
     behind = [r for r in rows if r.village_id is not None and behind_pace(r)]
     out = []
-    for r in await q.recipients(jc.session, commune_id=jc.commune_id, roles=q.OFFICIALS):
+    for r in await recipients.recipients(
+        jc.session, commune_id=jc.commune_id, roles=recipients.OFFICIALS
+    ):
         t = Translator(r.locale)
-        by_village = await q.conversions_by_village(
+        by_village = await conversions_by_village(
             jc.session, commune_id=jc.commune_id, start=start, end=end, lang=t.lang
         )
         reply = officials.weekly_digest_text(
@@ -179,7 +182,9 @@ async def report_reminder(jc: JobContext) -> list[Outgoing]:
         return []
     return [
         _out(r, officials.report_reminder_text(Translator(r.locale), due=due))
-        for r in await q.recipients(jc.session, commune_id=jc.commune_id, roles=q.OFFICIALS)
+        for r in await recipients.recipients(
+            jc.session, commune_id=jc.commune_id, roles=recipients.OFFICIALS
+        )
     ]
 
 
@@ -191,3 +196,8 @@ BUILDERS: dict[str, Builder] = {
     "weekly-digest": weekly_digest,
     "report-reminder": report_reminder,
 }
+
+
+async def _villages(jc: JobContext) -> list[Village]:
+    """The commune's areas in the order they were created (the order pushes are queued in)."""
+    return sorted(await villages(jc.session, commune_id=jc.commune_id), key=lambda v: v.id)

@@ -18,9 +18,9 @@ from handlers.core.router import Router
 from handlers.report.period import Period, parse_period, title
 from locales import N_
 from models.audit import audit
-from models.commune import Commune
+from models.communes import Commune
 from models.leaderboard import weights
-from models.member import Role
+from models.members import Role
 from models.progress import local_start, progress, untargeted
 from models.report import conversions_in, member_activity
 

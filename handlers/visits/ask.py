@@ -14,7 +14,7 @@ from handlers.core.messages import Choice, Reply, Result, State
 from handlers.visits.fieldlog import OUTCOMES, already_line, household_line, label
 from models.fieldwork import already_counted, household_totals, indicators, is_business
 from models.household_search import get_household
-from models.indicator import Unit
+from models.indicators import Unit
 from models.visit import Outcome
 
 FLOW = "visit"

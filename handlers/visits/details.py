@@ -48,7 +48,7 @@ from handlers.visits.fieldlog import (
 from models import activity
 from models.fieldwork import indicators, mark_business, save_visit
 from models.household_search import by_key, create_household, get_household
-from models.indicator import Unit
+from models.indicators import Unit
 from models.visit import Outcome
 
 router = Router()

@@ -7,10 +7,9 @@ from datetime import datetime
 from handlers.core.context import Context
 from handlers.numbers import parse_int
 from locales import N_
-from models import catalogue
 from models.fieldwork import Counted, IndicatorRow
 from models.household_search import HouseholdRow
-from models.indicator import Unit
+from models.indicators import Unit, catalogue
 from models.keys import fold
 from models.visit import Outcome
 

@@ -32,7 +32,7 @@ from handlers.visits.fieldlog import (
 from locales import N_
 from models import correction
 from models.fieldwork import IndicatorRow, indicators, others_total
-from models.member import Role
+from models.members import Role
 from models.visit import Outcome
 
 router = Router()

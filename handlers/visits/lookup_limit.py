@@ -14,7 +14,7 @@ from datetime import timedelta
 from handlers.core.context import Context
 from handlers.core.messages import Reply
 from models.household_search import HouseholdRow
-from models.member import Role
+from models.members import Role
 from models.reach import reached_since, record_reach
 
 log = logging.getLogger(__name__)

@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.catalogue import BY_CODE, commune_indicators, ensure_catalogue, forget
-from models.commune import DEFAULT_SETTINGS, Commune, Village
-from models.indicator import CommuneIndicator, Indicator, Target
+from models.communes import DEFAULT_SETTINGS, Commune, Village, villages
+from models.indicators import CommuneIndicator, Indicator, Target
+from models.indicators.catalogue import BY_CODE, commune_indicators, ensure_catalogue, forget
+from models.indicators.rules import check_area_sum
 from models.keys import fold
 from models.plan import sheets as s
-from models.target_rules import check_area_sum
 
 
 def N_(msgid: str) -> str:
@@ -73,14 +73,11 @@ async def check_plan(session: AsyncSession, plan: s.Plan) -> list[s.PlanProblem]
     areas = {fold(a.name) for a in plan.areas}
     codes = {i.code for i in plan.indicators}
     if commune is not None:
-        found = await session.execute(
-            select(Village.name_key).where(Village.commune_id == commune.id)
-        )
-        areas |= set(found.scalars())
+        areas |= {v.name_key for v in await villages(session, commune_id=commune.id)}
         if "indicators" not in plan.present:
             codes |= {i.code for i in await commune_indicators(session, commune.id)}
     known_codes = set(BY_CODE) | set((await session.execute(select(Indicator.code))).scalars())
-    from models.target_rules import UNKNOWN_AREA, UNKNOWN_INDICATOR
+    from models.indicators.rules import UNKNOWN_AREA, UNKNOWN_INDICATOR
 
     sums: dict[str, dict[str | None, int]] = {}
     for t in plan.targets:
@@ -171,20 +168,15 @@ async def apply_plan(session: AsyncSession, plan: s.Plan) -> list[Change]:
         commune.province_key = fold(c.province)
         if changed:
             changes.append(Change(UPDATE_COMMUNE, {"name": c.name, "fields": _fields(changed)}))
-    villages = {
-        v.name_key: v
-        for v in (
-            await session.execute(select(Village).where(Village.commune_id == commune.id))
-        ).scalars()
-    }
+    by_key = {v.name_key: v for v in await villages(session, commune_id=commune.id)}
     for a in plan.areas:
-        row = villages.get(fold(a.name))
+        row = by_key.get(fold(a.name))
         if row is None:
             row = Village(
                 commune_id=commune.id, name=a.name, name_key=fold(a.name), kind=a.kind, note=a.note
             )
             session.add(row)
-            villages[row.name_key] = row
+            by_key[row.name_key] = row
             changes.append(Change(CREATE_AREA, {"name": a.name}))
         else:
             changed = _diff(row, {"name": a.name, "kind": a.kind, "note": a.note})
@@ -192,7 +184,7 @@ async def apply_plan(session: AsyncSession, plan: s.Plan) -> list[Change]:
                 changes.append(Change(UPDATE_AREA, {"name": a.name, "fields": _fields(changed)}))
     await session.flush()
     changes += await _indicators(session, plan, commune.id, ids)
-    changes += await _targets(session, plan, commune.id, villages)
+    changes += await _targets(session, plan, commune.id, by_key)
     if plan.periods:
         report = {
             "periods": [
@@ -343,17 +335,9 @@ async def export_plan(session: AsyncSession, commune_id: int) -> s.Plan:
         commune=s.CommuneIn(commune.name, commune.kind, commune.province, commune.note),
         present={sheet.key for sheet in s.SHEETS},
     )
-    villages = (
-        (
-            await session.execute(
-                select(Village).where(Village.commune_id == commune_id).order_by(Village.id)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    names = {v.id: v.name for v in villages}
-    plan.areas = [s.AreaIn(v.name, v.kind, v.note, 0) for v in villages]
+    areas = sorted(await villages(session, commune_id=commune_id), key=lambda v: v.id)
+    names = {v.id: v.name for v in areas}
+    plan.areas = [s.AreaIn(v.name, v.kind, v.note, 0) for v in areas]
     links = {
         link.indicator_id: link
         for link in (

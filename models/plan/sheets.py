@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from models.indicator import Unit
+from models.indicators import Unit
 from models.keys import fold
 
 

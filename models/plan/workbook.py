@@ -12,13 +12,13 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-from models.catalogue import CATALOGUE
 from models.cells import append as put_row
-from models.commune import AreaKind
+from models.communes import AreaKind
+from models.indicators.catalogue import CATALOGUE
+from models.indicators.rules import MAX_COUNT
 from models.keys import fold
 from models.places import AREA_WORDS, COMMUNE_WORDS, area_kind, area_name, commune_kind
 from models.plan import sheets as s
-from models.target_rules import MAX_COUNT
 from models.values import parse_date, parse_goal, parse_int
 
 MAX_ROWS = 5000  # per sheet: a commune has tens of areas, a province some hundreds
@@ -203,7 +203,7 @@ class _Reader:
         return day
 
     def targets(self, rows: _Rows) -> list[s.TargetIn]:
-        from models.target_rules import Draft, check_numbers, is_whole_commune
+        from models.indicators.rules import Draft, check_numbers, is_whole_commune
 
         sheet, out, seen = s.TARGETS, [], {}
         for row, values in rows.rows:

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select, text
 
 from models.base import metadata
-from models.commune import DEFAULT_SETTINGS, Commune, Village
+from models.communes import DEFAULT_SETTINGS, Commune, Village
 from models.household import Household
 from models.keys import fold
-from models.member import Role
-from models.membership import create_invite
+from models.members import Role
+from models.members.joining import create_invite
 from tests.conftest import join
 
 # Tables whose rows a refused command must leave alone (inbound/conversation record every turn,

@@ -6,8 +6,8 @@ import math
 from sqlalchemy import func, select
 
 from models import FailedAttempt, InviteCode, Member
-from models.member import Role
-from models.membership import (
+from models.members import Role
+from models.members.joining import (
     CODE_ALPHABET,
     CODE_LENGTH,
     MAX_WRONG_PER_HOUR,

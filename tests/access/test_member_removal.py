@@ -3,9 +3,9 @@
 from sqlalchemy import select
 
 from models import AuditEntry, ChannelAccount, Conversation, Member
-from models.member import Role
-from models.membership import create_invite
-from models.roster import may_manage
+from models.members import Role
+from models.members.joining import create_invite
+from models.members.roster import may_manage
 
 
 async def member_row(sessionmaker, name: str) -> Member:
@@ -153,7 +153,7 @@ async def test_removal_checks_scope_again_at_confirm(joined, chat, demo, session
 
 
 async def test_a_leader_without_a_village_sees_nobody(sessionmaker, demo):
-    from models.roster import list_members, removable
+    from models.members.roster import list_members, removable
 
     async with sessionmaker() as session:
         assert await list_members(session, commune_id=demo.commune_id, village_id=None) == []

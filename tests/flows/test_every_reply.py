@@ -20,10 +20,10 @@ from sqlalchemy import select
 
 from handlers.pushes.collect import BUILDERS, JobContext
 from handlers.routes import COMMANDS
-from models.commune import Commune, Village
-from models.indicator import Indicator
-from models.member import Role
-from models.membership import create_invite
+from models.communes import Commune, Village
+from models.indicators import Indicator
+from models.members import Role
+from models.members.joining import create_invite
 from tests.conftest import TZ, join
 
 SCREEN_LINES = 15
@@ -158,7 +158,7 @@ async def codes_of(sessionmaker) -> list[tuple[str, str]]:
 
 
 def commands_for(role_rank: int) -> list[str]:
-    from models.member import ROLE_RANK
+    from models.members import ROLE_RANK
 
     names = []
     for cmd in sorted({c.name: c for c in COMMANDS.values()}.values(), key=lambda c: c.order):

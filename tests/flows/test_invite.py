@@ -5,9 +5,9 @@ import re
 from sqlalchemy import select
 
 from models import AuditEntry, Village
-from models.commune import Commune
+from models.communes import Commune
 from models.keys import fold
-from models.member import InviteCode, Member
+from models.members import InviteCode, Member
 from tests.conftest import BUTTON_CAPS, TEXT_CAPS
 
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -5,8 +5,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from models import ChannelAccount, Conversation, InviteCode, Member
-from models.member import Role
-from models.membership import create_invite
+from models.members import Role
+from models.members.joining import create_invite
 from tests.conftest import join
 
 

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from handlers.visits.lookup_limit import MAX_OUTSIDE_PER_DAY
-from models.commune import Village
-from models.member import Role
-from models.membership import create_invite
+from models.communes import Village
+from models.members import Role
+from models.members.joining import create_invite
 from models.reach import HouseholdReach
 from tests.conftest import join
 from tests.flows.fieldlog_helpers import visits

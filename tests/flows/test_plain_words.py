@@ -6,9 +6,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from models.audit import audit
-from models.commune import Village
-from models.indicator import Indicator
-from models.targets import TargetIn, set_target
+from models.communes import Village
+from models.indicators import Indicator
+from models.indicators.targets import TargetIn, set_target
 from tests.conftest import TZ
 
 CODE_WORDS = re.compile(

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from models import AuditEntry, Indicator, Village
-from models.indicator import Target
+from models.indicators import Target
 from models.keys import fold
 
 

@@ -21,8 +21,8 @@ from bot.pipeline import Pipeline
 from handlers.core.messages import Incoming, Reply
 from models.base import metadata
 from models.inbound import Inbound
-from models.member import Role
-from models.membership import create_invite
+from models.members import Role
+from models.members.joining import create_invite
 from models.seed import ensure_demo
 from tests.conftest import PG_URL, TEXT_CAPS, TZ, Clock, pg_engine
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from bot.channels.base import Delivery
 from handlers.core.context import Capabilities
 from handlers.core.messages import Reply
-from models.commune import Village
+from models.communes import Village
 from models.household import Household
-from models.member import Member
+from models.members import Member
 from models.outbox import OutboxMessage
 from models.visit import Outcome, Visit
 
@@ -109,7 +109,7 @@ async def link_group(sessionmaker, chat_id: str) -> None:
 async def log_conversion(sessionmaker, name: str, code: str, at) -> None:
     """A conversion row (one household newly counted for an indicator) for that member."""
     from models.conversion import Conversion
-    from models.indicator import Indicator
+    from models.indicators import Indicator
 
     async with sessionmaker() as session, session.begin():
         member = (await session.execute(select(Member).where(Member.name == name))).scalar_one()

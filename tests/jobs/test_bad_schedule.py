@@ -6,7 +6,7 @@ import sqlite3
 
 from sqlalchemy import update
 
-from models.commune import Commune
+from models.communes import Commune
 from tests.jobs.test_schedule import runs, scheduler
 from tests.test_cli import cdsbot, demo_db  # noqa: F401 - the fixture
 

@@ -64,7 +64,7 @@ async def test_member_on_two_apps_gets_it_on_the_app_used_last(
     sessionmaker, clock, demo, team, chat
 ):
     # Lan links Zalo as well (an account row like /lienket makes), then writes there last.
-    from models.member import ChannelAccount
+    from models.members import ChannelAccount
 
     lan_id = await member_id(sessionmaker, "Nguyễn Thị Lan")
     async with sessionmaker() as session, session.begin():

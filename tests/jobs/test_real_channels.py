@@ -16,7 +16,7 @@ from handlers.core.messages import Reply
 from handlers.core.payload import to_payload
 from models import outbox_queue as oq
 from models.base import utcnow
-from models.member import ChannelAccount
+from models.members import ChannelAccount
 from tests.fakes.telegram_api import FakeTelegram, Limits
 from tests.fakes.zalo_api import FakeZaloApi
 

@@ -12,7 +12,7 @@ from bot.outbox import TELEGRAM_LIMITS, ChannelLimits, Limit, Sender, zalo_limit
 from handlers.core.messages import Reply
 from handlers.core.payload import to_payload
 from models import outbox_queue as oq
-from models.member import ChannelAccount
+from models.members import ChannelAccount
 from tests.conftest import TZ, pg_engine
 from tests.jobs.helpers import RecordingChannel, log_visit, outbox_rows
 

@@ -1,8 +1,8 @@
 """Each commune sees its own indicators: the plan's set, order, names and units."""
 
-from models.catalogue import CATALOGUE, commune_indicators, ensure_catalogue, find_in
-from models.commune import AreaKind, Commune, CommuneKind
-from models.indicator import CommuneIndicator, Indicator, Unit
+from models.communes import AreaKind, Commune, CommuneKind
+from models.indicators import CommuneIndicator, Indicator, Unit
+from models.indicators.catalogue import CATALOGUE, commune_indicators, ensure_catalogue, find_in
 from models.keys import fold
 from models.places import area_kind, area_name, commune_kind
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from models import Commune, Target, Village
-from models.catalogue import commune_indicators
+from models.indicators.catalogue import commune_indicators
 from models.plan import apply_plan, check_plan, export_plan, preview_plan, read_plan, write_plan
 
 PLANS = sorted((Path(__file__).parents[1] / "data" / "plans").glob("00*.xlsx"))

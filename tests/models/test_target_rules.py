@@ -6,8 +6,8 @@ import pytest
 
 from handlers.problems import problem_text
 from locales import Translator
-from models import target_rules as rules
-from models.target_rules import Draft, check_area_sum, check_numbers, refused
+from models.indicators import rules
+from models.indicators.rules import Draft, check_area_sum, check_numbers, refused
 
 VI, EN = Translator("vi"), Translator("en")
 D0, D1 = date(2024, 8, 30), date(2024, 11, 30)

@@ -18,7 +18,7 @@ from bot.scheduler import JobScheduler
 from bot.web import make_web_app
 from handlers.core.messages import Incoming
 from models import usage
-from models.member import ChannelAccount, Member
+from models.members import ChannelAccount, Member
 from models.outbox import OutboxMessage
 from tests.conftest import TEXT_CAPS, TZ
 from tests.jobs.helpers import RecordingChannel

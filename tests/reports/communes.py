@@ -6,8 +6,8 @@ from datetime import date
 
 from models import Commune, Village
 from models.keys import fold
-from models.member import Role
-from models.membership import create_invite
+from models.members import Role
+from models.members.joining import create_invite
 from models.seed import ensure_catalogue
 from tests.conftest import join
 from tests.reports import factories as f

@@ -160,7 +160,7 @@ async def test_plan_indicators_without_target_show_even_at_zero(sessionmaker, ch
 
     qt = await quang_truong(sessionmaker)
     async with sessionmaker() as session, session.begin():
-        from models.catalogue import ensure_catalogue
+        from models.indicators.catalogue import ensure_catalogue
 
         codes = await ensure_catalogue(session)
         for n, code in enumerate(["DIEN", "NUOC", "CKS"]):

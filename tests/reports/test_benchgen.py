@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from bench.gen import Plan, generate
 from models import Conversion, Household, Target
 from models.base import metadata
-from models.catalogue import CATALOGUE
+from models.indicators.catalogue import CATALOGUE
 from models.progress import progress
 
 

@@ -157,7 +157,7 @@ def test_cli_sets_up_a_commune(tmp_path):
 
 
 async def test_set_target_replaces_in_place(sessionmaker, demo):
-    from models.targets import TargetIn, find_indicator, set_target
+    from models.indicators.targets import TargetIn, find_indicator, set_target
 
     async with sessionmaker() as session, session.begin():
         dien = await find_indicator(session, text="Điện")

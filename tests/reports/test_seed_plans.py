@@ -9,7 +9,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from bot.jobs import run_now
-from models.commune import Commune
+from models.communes import Commune
 from models.plan import apply_plan, read_plan
 from tests.conftest import BUTTON_CAPS, TZ
 from tests.jobs.helpers import outbox_rows

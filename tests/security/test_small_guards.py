@@ -2,9 +2,9 @@
 
 from sqlalchemy import select
 
-from models.commune import Village
-from models.member import Role
-from models.membership import create_invite
+from models.communes import Village
+from models.members import Role
+from models.members.joining import create_invite
 from tests.conftest import join
 from tests.flows.test_lookup_limit import REFUSED, N, ghinhan, key, quick
 

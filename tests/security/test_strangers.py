@@ -13,7 +13,7 @@ from handlers.core import stranger_limit
 from handlers.core.context import Capabilities
 from handlers.core.messages import Incoming, Reply
 from models import BotUsage, FailedAttempt, Inbound
-from models.membership import MAX_WRONG_PER_HOUR
+from models.members.joining import MAX_WRONG_PER_HOUR
 from tests.fakes.zalo_api import text_update
 
 

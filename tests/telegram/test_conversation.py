@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models.inbound import Inbound
-from models.member import ChannelAccount, Member
+from models.members import ChannelAccount, Member
 
 
 async def test_join_with_code_switch_language_by_buttons_and_help(telegram, demo, sessionmaker):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.metrics import REGISTRY
 from handlers.core.messages import Reply
 from models.inbound import Inbound
-from models.member import ChannelAccount
+from models.members import ChannelAccount
 
 CASES = json.loads((Path(__file__).parents[1] / "data/telegram/errors.json").read_text())["cases"]
 

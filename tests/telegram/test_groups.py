@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models.commune import Village
-from models.member import ChannelAccount
+from models.communes import Village
+from models.members import ChannelAccount
 
 GROUP = {"id": -1001234567, "type": "supergroup", "title": "Tổ CNS thôn"}
 

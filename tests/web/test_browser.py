@@ -21,7 +21,7 @@ from bot.db import make_sessionmaker
 from bot.web import make_web_app
 from bot.webui import WebUI, mount_webui
 from models import Indicator, Member, Village
-from models.member import Role
+from models.members import Role
 from models.seed import ensure_demo
 from models.websession import create_login
 from tests.conftest import TZ

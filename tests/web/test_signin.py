@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import Commune
-from models.member import Member, Role
+from models.members import Member, Role
 from models.websession import WebLogin, WebSession, create_login
 from tests.web.conftest import csrf_of, link_path, sign_in
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.channels.zalo.client import ZaloClient, ZaloError
 from bot.metrics import REGISTRY
 from models import ChannelAccount, Conversation, Inbound, Member
-from models.membership import show_code
+from models.members.joining import show_code
 from tests.fakes.zalo_api import text_update
 
 MODES = ["polling", "webhook"]

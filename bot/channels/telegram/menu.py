@@ -20,7 +20,7 @@ from aiogram.types import (
 from handlers.core.router import Command
 from handlers.routes import COMMANDS
 from locales import LANGUAGES, Translator
-from models.member import ROLE_RANK, Role
+from models.members import ROLE_RANK, Role
 
 log = logging.getLogger(__name__)
 # What Telegram accepts as a command name; anything else would make it refuse the whole menu.

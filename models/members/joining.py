@@ -10,8 +10,8 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from models.base import utcnow
-from models.commune import Commune, Village
-from models.member import ChannelAccount, FailedAttempt, InviteCode, Member, Role
+from models.communes import Commune, Village
+from models.members import ChannelAccount, FailedAttempt, InviteCode, Member, Role
 
 # No 0/O, 1/I/L: codes are read aloud and typed on small keyboards.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.catalogue import IndicatorRow, commune_indicators, find_in
-from models.commune import Village
-from models.indicator import Target
+from models.communes import Village
+from models.indicators import Target
+from models.indicators.catalogue import IndicatorRow, commune_indicators, find_in
 from models.keys import fold
 
 # The largest denominator or count a target may name: more than any province needs, and well

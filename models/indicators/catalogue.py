@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.indicator import CommuneIndicator, Indicator, Unit
+from models.indicators import CommuneIndicator, Indicator, Unit
 from models.keys import fold
 
 

@@ -9,9 +9,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit import audit
-from models.commune import Village
+from models.communes import Village
 from models.conversation import Conversation
-from models.member import ROLE_RANK, ChannelAccount, Member, Role
+from models.members import ROLE_RANK, ChannelAccount, Member, Role
 
 
 @dataclass(frozen=True)

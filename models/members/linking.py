@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.member import ChannelAccount, InviteCode, LinkCode
-from models.membership import clean_code, new_code
+from models.members import ChannelAccount, InviteCode, LinkCode
+from models.members.joining import clean_code, new_code
 
 LINK_MINUTES = 15
 

@@ -8,9 +8,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.indicator import Indicator, Target
+from models.indicators import Indicator, Target
+from models.indicators.rules import Draft, Problem, check_numbers, refused
 from models.keys import fold
-from models.target_rules import Draft, Problem, check_numbers, refused
 
 
 class TargetRefused(ValueError):

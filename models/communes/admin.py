@@ -8,11 +8,11 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import metadata
-from models.commune import Commune, Village
+from models.communes import Commune, Village
 from models.household import Household
-from models.indicator import CommuneIndicator, Indicator
+from models.indicators import CommuneIndicator, Indicator
 from models.keys import fold
-from models.member import Member
+from models.members import Member
 from models.visit import Visit
 
 
