@@ -10,9 +10,10 @@ import sys
 
 import pytest
 
-from bot import cli, tuning
+from bot import tuning
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram.render import send_replies
+from bot.cli import main as cli
 from handlers.core.messages import Reply
 from tests.fakes.telegram_api import FakeTelegram
 

@@ -1,4 +1,7 @@
-"""Communes and their villages: the places that own targets, teams and schedules."""
+"""Communes and their villages: the places that own targets, teams and schedules.
+
+`villages()` is the one query of a commune's areas. Listing, renaming and deleting communes
+(several in one database) is `admin.py`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Indicators (what is converted) and targets (how many, by when, where)."""
+"""Indicators (what is converted) and targets (how many, by when, where).
+
+The tables are here; the national catalogue and each commune's own list in `catalogue.py`, the
+one check of a target in `rules.py`, setting and deleting targets in `targets.py`, target lists
+read from a spreadsheet in `target_table.py`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Members, the platform accounts that reach them, invite codes and failed-attempt records."""
+"""Members, the platform accounts that reach them, invite codes and failed-attempt records.
+
+The tables are here; their queries by use: joining with an invite code (`joining.py`), the team
+roster and removal (`roster.py`), a second app's account (`linking.py`), who receives a push
+(`recipients.py`)."""
 
 from __future__ import annotations
 
