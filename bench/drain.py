@@ -15,8 +15,8 @@ from datetime import timedelta
 from bot.channels.telegram import TelegramChannel
 from bot.db import make_engine, make_sessionmaker
 from bot.outbox import TELEGRAM_LIMITS, ChannelLimits, Limit, Sender
-from models import outbox_queue as oq
 from models.base import utcnow
+from models.outbox import queue as oq
 
 TOKEN = "123456:TEST-token"  # the fake server's token
 

@@ -25,9 +25,9 @@ from bench.fakelog import accepted, report
 from bot.db import make_engine, make_sessionmaker
 from handlers.core.messages import Reply
 from handlers.core.payload import to_payload
-from models import outbox_queue as oq
 from models.migrate import upgrade
 from models.outbox import OutboxMessage
+from models.outbox import queue as oq
 from tests.fakes.telegram_api import FakeTelegram, Limits
 
 ROOT = Path(__file__).parents[1]

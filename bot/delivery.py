@@ -24,8 +24,8 @@ from bot.pipeline import reply_key
 from handlers.core.messages import Incoming, Reply
 from handlers.core.payload import to_payload
 from handlers.pushes.quota import quota_warnings
-from models import outbox_queue as oq
-from models import usage
+from models.outbox import queue as oq
+from models.outbox import usage
 
 log = logging.getLogger(__name__)
 

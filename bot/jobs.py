@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.core.payload import to_payload
 from handlers.pushes.collect import BUILDERS, JobContext
-from models import outbox_queue as oq
+from models.outbox import queue as oq
 from models.schedule import JobRule
 
 log = logging.getLogger(__name__)

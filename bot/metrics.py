@@ -29,9 +29,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-from models import outbox_queue as oq
 from models.outbox import BotUsage, OutboxMessage
-from models.usage import month_of
+from models.outbox import queue as oq
+from models.outbox.usage import month_of
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ from bot.channels.base import Channel, Delivery
 from bot.delivery import recorded, result_label
 from bot.metrics import count_send
 from handlers.core.payload import from_payload
-from models import outbox_queue as oq
 from models.base import utcnow
+from models.outbox import queue as oq
 
 log = logging.getLogger(__name__)
 

@@ -25,11 +25,11 @@ from handlers.core.dispatch import handle
 from handlers.core.messages import Choice, Incoming, Reply, Result, State, clean_text
 from handlers.core.payload import to_payload
 from locales import translator
-from models import outbox_queue
 from models.base import insert_ignore, utcnow
 from models.conversation import ConversationRow, load_conversation, save_conversation
 from models.inbound import Inbound, claim_pending, keep_failed
 from models.members.joining import member_and_account, needs_touch, touch_account
+from models.outbox import queue as outbox_queue
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ from handlers.core.context import Capabilities
 from handlers.core.messages import Incoming, Reply
 from handlers.core.payload import to_payload
 from locales import translator
-from models import outbox_queue
 from models.inbound import FailedRow, asked_since, set_aside, settle_replayed
+from models.outbox import queue as outbox_queue
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from bot.app import App
 from bot.cli.common import CliError, find_commune
 from bot.jobs import next_fire, run_now
-from models import outbox_queue
 from models.base import utcnow
+from models.outbox import queue as outbox_queue
 from models.schedule import JOB_DEFAULTS, parse_time, schedules, set_rule, valid_days
 
 

@@ -11,7 +11,7 @@ from handlers.core.context import Context
 from handlers.core.messages import Reply, Result, done
 from handlers.core.router import Router
 from locales import N_
-from models.channels import group_village, link_group
+from models.chats import group_village, link_group
 from models.members import Role
 
 router = Router()

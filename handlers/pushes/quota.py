@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.core.messages import Outgoing, Reply
 from locales import translator
-from models import usage
+from models.outbox import usage
 
 
 async def quota_warnings(

@@ -14,9 +14,9 @@ from bot.channels.zalo.channel import ZaloChannel
 from bot.outbox import ChannelLimits, Limit, Sender
 from handlers.core.messages import Reply
 from handlers.core.payload import to_payload
-from models import outbox_queue as oq
 from models.base import utcnow
 from models.members import ChannelAccount
+from models.outbox import queue as oq
 from tests.fakes.telegram_api import FakeTelegram, Limits
 from tests.fakes.zalo_api import FakeZaloApi
 

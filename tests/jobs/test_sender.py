@@ -11,8 +11,8 @@ from bot.jobs import run_now
 from bot.outbox import TELEGRAM_LIMITS, ChannelLimits, Limit, Sender, zalo_limits
 from handlers.core.messages import Reply
 from handlers.core.payload import to_payload
-from models import outbox_queue as oq
 from models.members import ChannelAccount
+from models.outbox import queue as oq
 from tests.conftest import TZ, pg_engine
 from tests.jobs.helpers import RecordingChannel, log_visit, outbox_rows
 

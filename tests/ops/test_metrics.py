@@ -17,9 +17,8 @@ from bot.pipeline import Pipeline
 from bot.scheduler import JobScheduler
 from bot.web import make_web_app
 from handlers.core.messages import Incoming
-from models import usage
 from models.members import ChannelAccount, Member
-from models.outbox import OutboxMessage
+from models.outbox import OutboxMessage, usage
 from tests.conftest import TEXT_CAPS, TZ
 from tests.jobs.helpers import RecordingChannel
 

@@ -38,7 +38,7 @@ from bot.settings import WEBHOOK_SECRET_MIN, WEBHOOK_SECRET_RE
 from bot.tuning import json_codec
 from handlers.core.context import Capabilities
 from handlers.core.messages import Incoming, Reply
-from models.channels import member_chats
+from models.chats import member_chats
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,7 @@
-"""Outbox: messages produced by jobs, delivered by the sender exactly once per key."""
+"""Outbox: messages produced by jobs, delivered by the sender exactly once per key.
+
+The tables are here (messages, a bot's messages per month, job runs); queuing, claiming and
+settling rows and job runs in `queue.py`; Zalo's monthly quota counts in `usage.py`."""
 
 from __future__ import annotations
 
