@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
@@ -27,6 +28,38 @@ _DAY = r"(?:mon|tue|wed|thu|fri|sat|sun|[0-6])"
 DAYS_RE = re.compile(rf"^(?:\*|{_DAY}(?:-{_DAY})?(?:,{_DAY}(?:-{_DAY})?)*)$")
 
 
+def N_(msgid: str) -> str:
+    """Marks a message for extraction (models do not import locales)."""
+    return msgid
+
+
+BAD_TIME = N_("bad time {value}")
+BAD_DAYS = N_("bad days {value}")
+BAD_DAY_OF_MONTH = N_("bad day of month {value}")
+USE_TIME = N_("bad time {value}: use HH:MM, e.g. 19:30")
+USE_DAYS = N_("bad days {value}: use * or days of the week, e.g. mon-sat, mon,wed,fri or 0-4")
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    """What is wrong with a rule: a message id and its values, which each caller says in its
+    reader's language (models never translate); str() is the English line the logs keep."""
+
+    msgid: str
+    values: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    def __str__(self) -> str:
+        return self.msgid.format(**self.values)
+
+
+class RuleRefused(ValueError):
+    """set_rule was given a time or days it cannot run."""
+
+    def __init__(self, problem: RuleProblem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
 @dataclass(frozen=True)
 class JobRule:
     job: str
@@ -36,7 +69,7 @@ class JobRule:
     day: int | None
     off: bool
     # Why a stored rule cannot run (it is skipped, the others go on); None when it is fine.
-    error: str | None = None
+    error: RuleProblem | None = None
 
     @property
     def time(self) -> str:
@@ -63,15 +96,15 @@ def valid_days(days: str) -> bool:
     return bool(DAYS_RE.match(str(days).strip().lower()))
 
 
-def rule_error(merged: dict[str, Any]) -> str | None:
-    """What is wrong with a merged rule, in words for the operator; None when it can run."""
+def rule_error(merged: dict[str, Any]) -> RuleProblem | None:
+    """What is wrong with a merged rule (the stored value quoted); None when it can run."""
     if parse_time(str(merged.get("time", ""))) is None:
-        return f"bad time {merged.get('time')!r}"
+        return RuleProblem(BAD_TIME, {"value": repr(merged.get("time"))})
     if not valid_days(merged.get("days", "")):
-        return f"bad days {merged.get('days')!r}"
+        return RuleProblem(BAD_DAYS, {"value": repr(merged.get("days"))})
     day = merged.get("day")
     if day is not None and not (isinstance(day, int) and 1 <= day <= 31):
-        return f"bad day of month {day!r}"
+        return RuleProblem(BAD_DAY_OF_MONTH, {"value": repr(day)})
     return None
 
 
@@ -112,12 +145,10 @@ async def set_rule(
     if time is not None:
         parsed = parse_time(time)
         if parsed is None:
-            raise ValueError(f"bad time {time!r}: use HH:MM, e.g. 19:30")
+            raise RuleRefused(RuleProblem(USE_TIME, {"value": repr(time)}))
         entry["time"] = f"{parsed[0]:02d}:{parsed[1]:02d}"
     if days is not None and not valid_days(days):
-        raise ValueError(
-            f"bad days {days!r}: use * or days of the week, e.g. mon-sat, mon,wed,fri or 0-4"
-        )
+        raise RuleRefused(RuleProblem(USE_DAYS, {"value": repr(days)}))
     if off is not None:
         entry["off"] = off
     if days is not None:

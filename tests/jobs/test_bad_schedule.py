@@ -17,13 +17,13 @@ def test_schedule_set_refuses_bad_days_in_one_line(demo_db):  # noqa: F811
     bad = cdsbot(demo_db, "schedule", "set", "report-reminder", "08:00", "--days", "12")
     assert bad.returncode == 2, bad.stderr
     assert "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
-    assert "bad --days '12'" in bad.stderr and "mon-sat" in bad.stderr
+    assert "--days '12' không hợp lệ" in bad.stderr and "mon-sat" in bad.stderr
     good = cdsbot(demo_db, "schedule", "set", "nudge", "19:30", "--days", "mon,wed,fri")
     assert good.returncode == 0, good.stderr
-    assert "nudge 19:30 (mon,wed,fri)" in good.stdout
+    assert "nudge (nhắc buổi tối) lúc 19:30, T2, T4, T6." in good.stdout
 
 
-def test_jobs_list_skips_a_bad_stored_rule_with_one_line(demo_db):  # noqa: F811
+def test_jobs_list_skips_a_bad_stored_rule_with_one_line(demo_db, monkeypatch):  # noqa: F811
     # A rule written before the door was closed (or by hand) is already in the database.
     with sqlite3.connect(demo_db / "db.sqlite3") as db:
         db.execute(
@@ -31,9 +31,15 @@ def test_jobs_list_skips_a_bad_stored_rule_with_one_line(demo_db):  # noqa: F811
         )
     out = cdsbot(demo_db, "jobs", "list")
     assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
-    skipped = [line for line in out.stdout.splitlines() if "skipped" in line]
-    assert len(skipped) == 1 and "report-reminder" in skipped[0] and "'12'" in skipped[0]
-    assert "nudge" in out.stdout and "leaderboard" in out.stdout
+    skipped = [line for line in out.stdout.splitlines() if "bỏ qua" in line]
+    assert len(skipped) == 1 and "report-reminder" in skipped[0]
+    assert "bỏ qua: ngày trong tuần không hợp lệ '12'" in skipped[0]
+    # The reason spans the columns; the other rows keep theirs narrow.
+    assert "  nudge            19:00  T2-T7  " in out.stdout
+    monkeypatch.setenv("DEFAULT_LOCALE", "en")
+    english = cdsbot(demo_db, "jobs", "list").stdout
+    skipped = [line for line in english.splitlines() if "skipped" in line]
+    assert len(skipped) == 1 and "report-reminder  skipped: bad days '12'" in skipped[0]
 
 
 async def test_the_tick_skips_a_bad_rule_once_and_runs_the_others(  # noqa: PLR0917

@@ -253,20 +253,32 @@ async def test_cli_lists_without_text_and_replays_once(demo_db, monkeypatch):  #
     listing = cdsbot(demo_db, "inbound", "list")
     assert listing.returncode == 0, listing.stderr
     received = clock.now.astimezone(TZ).strftime("%d/%m/%Y %H:%M")
-    assert f"{row.id}  zalo      {received}  text" in listing.stdout
-    assert "1 failed message(s)." in listing.stdout
+    assert listing.stdout.splitlines()[0].split() == ["mã", "kênh", "nhận", "lúc", "loại"]
+    assert f"{row.id}  zalo  {received}  văn bản" in listing.stdout
+    assert "1 tin nhắn bị lỗi." in listing.stdout
     assert "PA12" not in listing.stdout + listing.stderr and "lan" not in listing.stdout
     shown = cdsbot(demo_db, "inbound", "list", "--show-text")
-    assert "'PA12 01 0000001 dien'" in shown.stdout
+    assert f"{received}  văn bản  'PA12 01 0000001 dien'" in shown.stdout
+    monkeypatch.setenv("DEFAULT_LOCALE", "en")
+    english = cdsbot(demo_db, "inbound", "list")
+    assert english.stdout.splitlines()[0].split() == ["id", "channel", "received", "kind"]
+    assert f"{received}  text" in english.stdout and "1 failed message." in english.stdout
+    assert "PA12" not in english.stdout
+    monkeypatch.delenv("DEFAULT_LOCALE")
 
     replayed = cdsbot(demo_db, "inbound", "replay", "--all")
     assert replayed.returncode == 0, replayed.stderr
-    assert f"#{row.id} zalo {received}: replayed, reply queued" in replayed.stdout
-    assert "Replayed: 1, failed again: 0, kept (chat moved on): 0." in replayed.stdout
+    assert f"#{row.id} zalo {received}: đã xử lý lại, trả lời đã vào hàng đợi" in replayed.stdout
+    assert "Đã xử lý lại: 1, vẫn lỗi: 0, giữ lại (đã sang câu hỏi khác): 0." in replayed.stdout
     assert "PA12" not in replayed.stdout + replayed.stderr
+    again = cdsbot(demo_db, "inbound", "replay", "--id", str(row.id))
+    assert f"#{row.id}: không phải tin nhắn lỗi, bỏ qua" in again.stdout
+    monkeypatch.setenv("DEFAULT_LOCALE", "en")
     again = cdsbot(demo_db, "inbound", "replay", "--id", str(row.id))
     assert f"#{row.id}: not a failed message, skipped" in again.stdout
     assert "Replayed: 0, failed again: 0, kept (chat moved on): 0." in again.stdout
+    assert "0 failed messages." in cdsbot(demo_db, "inbound", "list").stdout
+    monkeypatch.delenv("DEFAULT_LOCALE")
     assert cdsbot(demo_db, "inbound", "replay").returncode == 2  # --id or --all
 
     engine = make_engine(db)
@@ -274,4 +286,4 @@ async def test_cli_lists_without_text_and_replays_once(demo_db, monkeypatch):  #
     await engine.dispose()
     assert queued.key == f"replay:zalo:{row.message_key}" and queued.chat_id == "lan"
     assert "Hộ Lê Văn Một" in from_payload(queued.payload)[0].text
-    assert "0 failed message(s)." in cdsbot(demo_db, "inbound", "list").stdout
+    assert "0 tin nhắn bị lỗi." in cdsbot(demo_db, "inbound", "list").stdout
