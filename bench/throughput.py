@@ -90,10 +90,20 @@ def free_port() -> int:
 
 
 def spawn_workers(
-    n: int, url: str, fake: LeanFake, port: int, data: str, *, tuning: str | None = None
+    n: int,
+    url: str,
+    fake: LeanFake,
+    port: int,
+    data: str,
+    *,
+    tuning: str | None = None,
+    code: Path = ROOT,
 ) -> list[psutil.Popen]:
     env = {
         **os.environ,
+        # The code under test: the venv's editable install points at one checkout (maybe
+        # another worktree's), so the workers import this one's (or --code's) first.
+        "PYTHONPATH": str(code),
         "DATABASE_URL": url,
         "TELEGRAM_BOT_TOKEN": fake.token,
         "TELEGRAM_API_BASE": fake.base,
@@ -164,7 +174,13 @@ class CountingFake(LeanFake):
 
 
 async def run_target(
-    name: str, url: str | None, workers: int, args: argparse.Namespace, tuning: str | None = None
+    name: str,
+    url: str | None,
+    workers: int,
+    args: argparse.Namespace,
+    tuning: str | None = None,
+    *,
+    code: Path = ROOT,
 ) -> dict:
     """One line of the table: peak, then 80 % of it open-loop, and the largest worker RSS."""
     data = tempfile.mkdtemp(prefix="cdsbot-bench-")
@@ -178,7 +194,7 @@ async def run_target(
     else:
         db_url = await prepare(url)
         users = await load_users(db_url)
-        procs = spawn_workers(workers, db_url, fake, port, data, tuning=tuning)
+        procs = spawn_workers(workers, db_url, fake, port, data, tuning=tuning, code=code)
         await wait_ready(port, fake, workers, procs)
     log(f"{name}: ready")
     load = Load(fake, f"http://127.0.0.1:{port}/telegram", users, echo=url is None)
@@ -224,19 +240,36 @@ def log(line: str) -> None:
     print(f"  {time.strftime('%H:%M:%S')} {line}", file=sys.stderr, flush=True)
 
 
-def targets(args: argparse.Namespace) -> list[tuple[str, str | None, int, str | None]]:
-    """(name, database URL, workers, CDSBOT_TUNING); every tuning variant in the same run."""
-    out: list[tuple[str, str | None, int, str | None]] = []
+Target = tuple[str, str | None, int, str | None, Path]
+
+
+def targets(args: argparse.Namespace) -> list[Target]:
+    """(name, database URL, workers, CDSBOT_TUNING, code); every tuning variant and every
+    checkout of the code (`--code before=DIR after=.`) in the same run, after the echo bot."""
+    out: list[Target] = []
     if "echo" in args.targets:
-        out.append(("echo bot (aiogram, no DB)", None, 1, None))
-    for tuning in args.tuning or [None]:
-        tag = f" [{tuning or 'none'}]" if tuning is not None else ""
-        sqlite = Path(tempfile.mkdtemp(prefix="cdsbot-tp-")) / "tp.sqlite3"  # fresh each time
-        if "sqlite" in args.targets:
-            out.append((f"SQLite, 1 worker{tag}", f"sqlite+aiosqlite:///{sqlite}", 1, tuning))
-        if args.pg and "pg" in args.targets:
-            out += [(f"PostgreSQL, {n} worker(s){tag}", args.pg, n, tuning) for n in args.workers]
+        out.append(("echo bot (aiogram, no DB)", None, 1, None, ROOT))
+    codes = [_code(spec) for spec in args.code or ["=."]]
+    for label, code in codes:
+        for tuning in args.tuning or [None]:
+            tag = f" [{tuning or 'none'}]" if tuning is not None else ""
+            tag += f" [{label}]" if label else ""
+            sqlite = Path(tempfile.mkdtemp(prefix="cdsbot-tp-")) / "tp.sqlite3"  # fresh
+            if "sqlite" in args.targets:
+                url = f"sqlite+aiosqlite:///{sqlite}"
+                out.append((f"SQLite, 1 worker{tag}", url, 1, tuning, code))
+            if args.pg and "pg" in args.targets:
+                out += [
+                    (f"PostgreSQL, {n} worker(s){tag}", args.pg, n, tuning, code)
+                    for n in args.workers
+                ]
     return out
+
+
+def _code(spec: str) -> tuple[str, Path]:
+    """ "label=DIR" → (label, the checkout's root); "." is this one."""
+    label, _, where = spec.rpartition("=")
+    return label, (ROOT if where in ("", ".") else Path(where).resolve())
 
 
 def table(results: list[dict]) -> str:
@@ -275,14 +308,17 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--targets", nargs="+", default=["echo", "sqlite", "pg"])
     # CDSBOT_TUNING values to compare, e.g. `--tuning "" uvloop orjson gc uvloop,orjson,gc`.
     parser.add_argument("--tuning", nargs="+")
+    # Checkouts to compare in one run, each as label=DIR (e.g. a worktree of main): the
+    # workers import that directory's code (`before=/tmp/main after=.`).
+    parser.add_argument("--code", nargs="+")
     return parser.parse_args(argv)
 
 
 async def run(args: argparse.Namespace) -> list[dict]:
     results = []
-    for name, url, workers, tuning in targets(args):
+    for name, url, workers, tuning, code in targets(args):
         started = time.perf_counter()
-        results.append(await run_target(name, url, workers, args, tuning))
+        results.append(await run_target(name, url, workers, args, tuning, code=code))
         log(f"{name}: {time.perf_counter() - started:.0f} s")
     return results
 
