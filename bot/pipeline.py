@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.bookkeeping import open_turn
 from bot.metrics import turn_metrics
 from bot.spool import Spool, payload_of, saved_for_later
 from handlers.core.context import Capabilities, Context, MemberView
@@ -25,9 +26,9 @@ from handlers.core.dispatch import handle
 from handlers.core.messages import Choice, Incoming, Reply, Result, State, clean_text
 from handlers.core.payload import to_payload
 from locales import translator
-from models.base import insert_ignore, utcnow
-from models.conversation import ConversationRow, load_conversation, save_conversation
-from models.inbound import Inbound, claim_pending, keep_failed
+from models.base import utcnow
+from models.conversation import ConversationRow, save_conversation
+from models.inbound import keep_failed
 from models.members.joining import member_and_account, needs_touch, touch_account
 from models.outbox import queue as outbox_queue
 
@@ -107,30 +108,28 @@ class Pipeline:
                 log.warning("turn hook failed: %s", type(exc).__name__)
 
     async def _process(
-        self, incoming: Incoming, caps: Capabilities, reply_lease: timedelta | None
+        self,
+        incoming: Incoming,
+        caps: Capabilities,
+        reply_lease: timedelta | None,
     ) -> tuple[list[Reply], tuple[str | None, str] | None]:
         async with self.sessionmaker() as session, session.begin():
             # The per-turn bookkeeping runs as prebuilt Core statements on the session's own
             # connection and transaction: the ORM's per-call overhead is most of a turn's CPU.
             conn = await session.connection()
-            received = {
-                "channel": incoming.channel,
-                "message_key": incoming.key,
-                "status": "done",
-                "received_at": self.clock(),
-            }
-            if not await insert_ignore(
-                conn, Inbound.__table__, received, conflict=["channel", "message_key"]
-            ) and not await claim_pending(conn, channel=incoming.channel, key=incoming.key):
+            opening = await open_turn(
+                conn,
+                channel=incoming.channel,
+                message_key=incoming.key,
+                chat_id=incoming.chat_id,
+                user_id=incoming.user_id,
+                received_at=self.clock(),
+            )
+            if opening is None:
                 log.info("duplicate %s/%s ignored", incoming.channel, incoming.key)
                 turn_metrics(incoming.channel).duplicates.inc()
                 return [], None
-            conv = await load_conversation(
-                conn, channel=incoming.channel, chat_id=incoming.chat_id
-            )
-            member, account = await member_and_account(
-                conn, channel=incoming.channel, user_id=incoming.user_id
-            )
+            conv, member, account = opening.conversation, opening.member, opening.account
             # In a group the chat id is the group's: never make it the member's private chat.
             if (
                 account is not None
