@@ -55,11 +55,22 @@ def make_engine(url: str, **kwargs) -> AsyncEngine:
             watch_file(engine, Path(parsed.database))
 
     else:
-        engine = create_async_engine(
-            url, pool_size=10, max_overflow=10, pool_pre_ping=True, **kwargs
-        )
+        # No pool_pre_ping: with asyncpg it is BEGIN, a query and ROLLBACK, three round trips
+        # on every checkout (5–12 % of a busy worker; docs/benchmarks.md, issue 18). A
+        # connection the server closed (a restart, pg_terminate_backend) is seen at checkout
+        # without a round trip (`_closed_by_server`), and one that dies under a turn's first
+        # statement makes the pipeline run the turn again on a new one (bot/pipeline.py).
+        engine = create_async_engine(url, pool_size=10, max_overflow=10, **kwargs)
+        event.listen(engine.sync_engine, "checkout", _closed_by_server)
     event.listen(engine.sync_engine, "handle_error", scrub_error)
     return engine
+
+
+def _closed_by_server(dbapi_conn, _record, _proxy) -> None:  # noqa: ANN001
+    """The pool hands out no connection whose socket the server has closed: asyncpg reads the
+    server's goodbye (and the end of the stream) as soon as it arrives, even while idle."""
+    if dbapi_conn.driver_connection.is_closed():
+        raise DisconnectionError("the server closed the connection")
 
 
 def watch_file(engine: AsyncEngine, path: Path) -> None:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.bookkeeping import open_turn
@@ -33,6 +34,10 @@ from models.members.joining import member_and_account, needs_touch, touch_accoun
 from models.outbox import queue as outbox_queue
 
 log = logging.getLogger(__name__)
+
+
+class _DeadConnection(Exception):  # noqa: N818 - the turn's first statement found it dead
+    pass
 
 
 class NotKept(Exception):  # noqa: N818 - reads as what happened
@@ -71,7 +76,12 @@ class Pipeline:
         metrics.received(_kind(incoming))
         started = time.perf_counter()
         try:
-            replies, who = await self._process(incoming, caps, reply_lease)
+            try:
+                replies, who = await self._process(incoming, caps, reply_lease)
+            except _DeadConnection:
+                # The pooled connection had died (a database restart) before the turn did
+                # anything on it; the pool has dropped it, so the turn runs once more.
+                replies, who = await self._process(incoming, caps, reply_lease, again=True)
             self._after_turn(incoming, who)
             return replies
         except Exception as exc:  # the one guard: no traceback reaches a user
@@ -112,19 +122,28 @@ class Pipeline:
         incoming: Incoming,
         caps: Capabilities,
         reply_lease: timedelta | None,
+        *,
+        again: bool = False,
     ) -> tuple[list[Reply], tuple[str | None, str] | None]:
         async with self.sessionmaker() as session, session.begin():
             # The per-turn bookkeeping runs as prebuilt Core statements on the session's own
             # connection and transaction: the ORM's per-call overhead is most of a turn's CPU.
             conn = await session.connection()
-            opening = await open_turn(
-                conn,
-                channel=incoming.channel,
-                message_key=incoming.key,
-                chat_id=incoming.chat_id,
-                user_id=incoming.user_id,
-                received_at=self.clock(),
-            )
+            try:
+                opening = await open_turn(
+                    conn,
+                    channel=incoming.channel,
+                    message_key=incoming.key,
+                    chat_id=incoming.chat_id,
+                    user_id=incoming.user_id,
+                    received_at=self.clock(),
+                )
+            except DBAPIError as exc:
+                # No pre-ping (bot/db.py): a connection the server dropped an instant ago
+                # fails here, in the turn's first statements, with nothing committed.
+                if exc.connection_invalidated and not again:
+                    raise _DeadConnection from exc
+                raise
             if opening is None:
                 log.info("duplicate %s/%s ignored", incoming.channel, incoming.key)
                 turn_metrics(incoming.channel).duplicates.inc()
