@@ -7,8 +7,14 @@ a failed INSERT would otherwise carry names, phones and message text into logs a
 from __future__ import annotations
 
 import re
+import sqlite3
+from collections import deque
+from functools import partial
 from pathlib import Path
+from typing import Any
 
+import aiosqlite
+from aiosqlite import context as aiosqlite_context
 from sqlalchemy import event
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import DisconnectionError
@@ -40,7 +46,8 @@ def make_engine(url: str, **kwargs) -> AsyncEngine:
         # seconds under load with several connections; docs/benchmarks.md).
         kwargs.setdefault("pool_size", 1)
         kwargs.setdefault("max_overflow", 0)
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+        connect_args = {"timeout": 30, "async_creator_fn": _one_hop_connect}
+        engine = create_async_engine(url, connect_args=connect_args, **kwargs)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:
@@ -64,6 +71,75 @@ def make_engine(url: str, **kwargs) -> AsyncEngine:
         event.listen(engine.sync_engine, "checkout", _closed_by_server)
     event.listen(engine.sync_engine, "handle_error", scrub_error)
     return engine
+
+
+class _OneHopCursor:
+    """aiosqlite's cursor as SQLAlchemy's adapter uses it, one trip to the connection's thread
+    per statement instead of four (cursor, execute, fetchall, close: each a queue put, a
+    thread wake-up and a callback on the event loop; issue 18, docs/benchmarks.md). The rows
+    are fetched on the thread with the statement; fetch* then hand them out."""
+
+    arraysize = 1
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+        self._rows: deque = deque()
+        self.description = None
+        self.rowcount = -1
+        self.lastrowid = None
+
+    async def execute(self, sql: str, parameters: Any = ()) -> _OneHopCursor:
+        done = await self._conn._execute(_run, self._conn._conn, sql, parameters, many=False)
+        self.description, self.rowcount, self.lastrowid, rows = done
+        self._rows = deque(rows)
+        return self
+
+    async def executemany(self, sql: str, parameters: Any) -> _OneHopCursor:
+        done = await self._conn._execute(_run, self._conn._conn, sql, parameters, many=True)
+        self.description, self.rowcount, self.lastrowid, rows = done
+        self._rows = deque(rows)
+        return self
+
+    async def fetchone(self) -> Any:
+        return self._rows.popleft() if self._rows else None
+
+    async def fetchmany(self, size: int | None = None) -> list:
+        rows = self._rows
+        return [rows.popleft() for _ in range(min(size or self.arraysize, len(rows)))]
+
+    async def fetchall(self) -> list:
+        rows, self._rows = list(self._rows), deque()
+        return rows
+
+    async def close(self) -> None:
+        self._rows = deque()
+
+
+def _run(conn: sqlite3.Connection, sql: str, parameters: Any, *, many: bool) -> tuple:
+    """On the connection's thread: the statement, its rows, and the cursor closed."""
+    cursor = conn.cursor()
+    try:
+        if many:
+            cursor.executemany(sql, parameters)
+        else:
+            cursor.execute(sql, parameters)
+        rows = cursor.fetchall() if cursor.description else []
+        return cursor.description, cursor.rowcount, cursor.lastrowid, rows
+    finally:
+        cursor.close()
+
+
+class _OneHopConnection(aiosqlite.Connection):
+    @aiosqlite_context.contextmanager
+    async def cursor(self) -> _OneHopCursor:  # no trip to the thread: made there per statement
+        return _OneHopCursor(self)
+
+
+def _one_hop_connect(database: str, **kwargs: Any) -> aiosqlite.Connection:
+    """aiosqlite.connect, with the one-hop cursor (SQLAlchemy's `async_creator_fn`)."""
+    conn = _OneHopConnection(partial(sqlite3.connect, database, **kwargs), 64)
+    conn._thread.daemon = True  # as SQLAlchemy's own connect does
+    return conn
 
 
 def _closed_by_server(dbapi_conn, _record, _proxy) -> None:  # noqa: ANN001
