@@ -1,0 +1,114 @@
+"""CPU per turn of `Pipeline.process` alone — no HTTP, no Bot API — for comparing checkouts.
+
+    .venv/bin/python -m bench.turns [--pg URL] [-n 400] [--rounds 3] --code before=DIR after=.
+
+The webhook benchmark's CPU per update moves with the machine's load (a starved worker handles
+fewer updates per wake-up); one process doing turns back to back, one at a time, is steadier.
+Each checkout runs in its own interpreter (PYTHONPATH = that checkout), the checkouts
+alternate, `--rounds` times, on the same database: the throughput benchmark's generated
+commune and Telegram accounts. The turns, round robin over the members: /trogiup (the
+cheapest member turn: bookkeeping and a text), /cuatoi, /tiendo, a bad input, and /start from
+someone who never joined. CPU = the process's user + system time over the timed turns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KINDS = ("/trogiup", "/cuatoi", "/tiendo", "???", "stranger")
+
+
+async def measure(url: str, n: int) -> dict[str, float]:
+    """In the child: ms of CPU per turn, per kind (after a warm-up of every kind)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from bot.db import make_engine, make_sessionmaker
+    from bot.pipeline import Pipeline
+    from handlers.core.context import Capabilities
+    from handlers.core.messages import Incoming
+
+    engine = make_engine(url)
+    async with engine.connect() as conn:
+        users = [row[0] for row in await conn.execute(text(
+            "SELECT user_id FROM channel_account WHERE channel = 'telegram' ORDER BY user_id"
+        ))]  # fmt: skip
+    pipeline = Pipeline(make_sessionmaker(engine))
+    caps = Capabilities(buttons=True, max_text=4096)
+    run = uuid.uuid4().hex[:8]
+
+    def incoming(i: int, kind: str) -> Incoming:
+        user = f"s-{run}-{i}" if kind == "stranger" else users[i % len(users)]
+        words = "/start" if kind == "stranger" else kind
+        return Incoming("telegram", user, user, f"{run}-{kind}-{i}", datetime.now(UTC),
+                        text=words)  # fmt: skip
+
+    out = {}
+    for kind in KINDS:
+        for i in range(20):
+            await pipeline.process(incoming(-1 - i, kind), caps)
+        cpu = time.process_time()
+        for i in range(n):
+            await pipeline.process(incoming(i, kind), caps)
+        out[kind] = 1000 * (time.process_time() - cpu) / n
+    await engine.dispose()
+    return out
+
+
+def child(code: Path, url: str, n: int) -> dict[str, float]:
+    env = {**os.environ, "PYTHONPATH": str(code), "LOG_LEVEL": "WARNING"}
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", url, "-n", str(n)]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True, cwd=code)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pg", default=os.environ.get("BENCH_DATABASE_URL"))
+    parser.add_argument("-n", type=int, default=400)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--code", nargs="+", default=["=."])
+    parser.add_argument("--child")
+    args = parser.parse_args(argv)
+    if args.child:
+        import uvloop
+
+        print(json.dumps(uvloop.run(measure(args.child, args.n))))
+        return
+
+    from bench.throughput import _code, prepare
+
+    codes = [_code(spec) for spec in args.code]
+    sqlite = Path(tempfile.mkdtemp(prefix="cdsbot-turns-")) / "turns.sqlite3"
+    urls = {"SQLite": asyncio.run(prepare(f"sqlite+aiosqlite:///{sqlite}"))}
+    if args.pg:
+        urls["PostgreSQL"] = asyncio.run(prepare(args.pg))
+    print(f"load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
+    results: dict[tuple[str, str], list[dict]] = {}
+    for r in range(args.rounds):
+        for db, url in urls.items():
+            for label, code in codes:
+                results.setdefault((db, label), []).append(child(code, url, args.n))
+                print(f"  round {r + 1} {db} {label} done, load "
+                      f"{os.getloadavg()[0]:.1f}", file=sys.stderr)  # fmt: skip
+    print("| database | code | " + " | ".join(KINDS) + " |")
+    print("|---|---|" + "---|" * len(KINDS))
+    for (db, label), runs in results.items():
+        cells = [f"{statistics.median(r[k] for r in runs):.2f}" for k in KINDS]
+        print(f"| {db} | {label or '.'} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
