@@ -12,8 +12,6 @@ import logging
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from openpyxl import load_workbook
-
 log = logging.getLogger(__name__)
 
 # Every generated file starts with one of these (flows/report.py, reports/chart.py).
@@ -42,6 +40,10 @@ def delete_expired(files_dir: Path, *, now: datetime, hours: int) -> int:
 
 
 def _names_any(path: Path, needles: set[str]) -> bool:
+    # Here, not at the top: openpyxl (with numpy and PIL, ~30 MB) would otherwise load in every
+    # worker at start, though only report and plan files need it.
+    from openpyxl import load_workbook  # noqa: PLC0415
+
     try:
         wb = load_workbook(path, read_only=True)
     except Exception:  # noqa: BLE001 - a damaged file is deleted rather than kept unread

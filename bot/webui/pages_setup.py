@@ -6,7 +6,6 @@ Every change goes through the same model functions as the chat and the CLI (`set
 
 from __future__ import annotations
 
-import segno
 from aiohttp import web
 from sqlalchemy import select
 
@@ -260,6 +259,8 @@ async def invite_make(p: Page) -> web.Response:
         at=now,
     )
     link = start_link(p.ui.telegram_username, code)
+    import segno  # noqa: PLC0415 - loads when an invite is made, not in every worker
+
     qr = segno.make(link or f"/start {show_code(code)}", error="m")
     made = {
         "code": show_code(code),

@@ -17,8 +17,6 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-import segno
-
 from handlers import area_pick
 from handlers.core.context import Context
 from handlers.core.messages import Choice, Image, Reply, Result, State, done, keep
@@ -189,5 +187,7 @@ async def _made(ctx: Context, code: str, data: dict, days: int) -> list[Reply]:
 def _qr_png(content: str, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"moi-{uuid.uuid4().hex[:12]}.png"
+    import segno  # noqa: PLC0415 - the QR library loads when an invite is made, not at start
+
     segno.make(content, error="m").save(path, kind="png", scale=8, border=3)
     return path

@@ -7,10 +7,7 @@ import re
 from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import Any
-
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
+from typing import TYPE_CHECKING, Any
 
 from models.cells import append as put_row
 from models.communes import AreaKind
@@ -20,6 +17,9 @@ from models.keys import fold
 from models.places import AREA_WORDS, COMMUNE_WORDS, area_kind, area_name, commune_kind
 from models.plan import sheets as s
 from models.values import parse_date, parse_goal, parse_int
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 MAX_ROWS = 5000  # per sheet: a commune has tens of areas, a province some hundreds
 
@@ -57,6 +57,10 @@ class _Rows:
 
 def read_plan(source: str | Path | bytes) -> tuple[s.Plan, list[s.PlanProblem]]:
     """The plan a workbook describes, and every problem found in its rows."""
+    # openpyxl (with numpy and PIL, ~30 MB) loads when a workbook is read or written, not in
+    # every worker that imports this package for the web page.
+    from openpyxl import load_workbook  # noqa: PLC0415
+
     data = BytesIO(source) if isinstance(source, bytes) else source
     wb = load_workbook(data, read_only=True, data_only=True)
     found: dict[str, _Rows] = {}
@@ -293,6 +297,8 @@ GUIDE = [
 
 
 def _sheet(wb: Workbook, sheet: s.Sheet, rows: list[list[Any]]):
+    from openpyxl.styles import Font  # noqa: PLC0415 - see read_plan
+
     ws = wb.create_sheet(sheet.title)
     headers = [title for title, _ in sheet.columns.values()]
     put_row(ws, headers)
@@ -312,6 +318,8 @@ def _sheet(wb: Workbook, sheet: s.Sheet, rows: list[list[Any]]):
 
 
 def write_plan(plan: s.Plan, path: str | Path, *, guide: list[str] | None = None) -> None:
+    from openpyxl import Workbook  # noqa: PLC0415 - see read_plan
+
     wb = Workbook()
     ws = wb.active
     ws.title = s.GUIDE_TITLE
