@@ -79,14 +79,6 @@ def _row(household: Household, village_name: str) -> HouseholdRow:
     )
 
 
-async def village_id_by_name(session: AsyncSession, *, commune_id: int, name: str) -> int | None:
-    """The id of the village named e.g. "thon 2" in the commune, or None."""
-    stmt = select(Village.id).where(
-        Village.commune_id == commune_id, Village.name_key == fold(name)
-    )
-    return await session.scalar(stmt)
-
-
 async def get_household(session: AsyncSession, *, household_id: int) -> HouseholdRow | None:
     found = (await session.execute(_select().where(Household.id == household_id))).first()
     return _row(*found) if found else None

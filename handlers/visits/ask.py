@@ -20,6 +20,15 @@ from models.visit import Outcome
 FLOW = "visit"
 
 
+def area_id(ctx: Context, data: dict) -> int | None:
+    """Where a new household goes: the area named in a one-line log, else the member's own."""
+    return data.get("area_id") or ctx.member.village_id
+
+
+def area_name(ctx: Context, data: dict) -> str | None:
+    return data.get("area_name") or ctx.member.village_name
+
+
 def ask(ctx: Context, step: str, data: dict, reply: Reply) -> Result:
     return Result([reply], State(FLOW, step, data))
 

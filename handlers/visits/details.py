@@ -27,6 +27,7 @@ from handlers.visits import lookup_limit
 from handlers.visits.ask import (
     FLOW,
     advance,
+    area_id,
     ask,
     count_reply,
     example_day,
@@ -255,7 +256,7 @@ async def _save(ctx: Context, data: dict) -> Result:
         if refused:
             return done(refused)
         data["hh"] = same.id if same else await create_household(
-            ctx.session, commune_id=member.commune_id, village_id=member.village_id,
+            ctx.session, commune_id=member.commune_id, village_id=area_id(ctx, data),
             name=new["name"], house=new.get("house"), hamlet=new.get("hamlet"),
             phone=new.get("phone"), code=new.get("code"), member_id=member.id,
         )  # fmt: skip

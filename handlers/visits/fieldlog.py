@@ -75,7 +75,9 @@ def household_line(ctx: Context, row: HouseholdRow | None, new: dict | None = No
         village, code = row.village_name, row.customer_code
     else:
         name, house, hamlet = new.get("name", ""), new.get("house"), new.get("hamlet")
-        village, code = ctx.member.village_name if ctx.member else None, new.get("code")
+        # A new household goes to the area named in a one-line log, else the member's own.
+        village = new.get("village") or (ctx.member.village_name if ctx.member else None)
+        code = new.get("code")
     parts = []
     if house:
         parts.append(ctx._("no. {house}", house=house))

@@ -10,6 +10,8 @@ Parsed into the visit flow's data, so it ends at the same confirmation screen (1
 |                                  |                | the household has some already |
 | so 12 xom 3 dien                 | house + group  | confirm, or pick if several   |
 | Nguyen Van Ba thon 2 tktt        | name (+ village) | pick, then count, confirm   |
+| Le Van Tu cho duc pho dien       | name (+ area)  | any area of the commune by its |
+|                                  |                | name ("tdp 5" = "tổ dân phố 5") |
 """
 
 from __future__ import annotations
@@ -26,12 +28,12 @@ from handlers.visits import lookup_limit
 from handlers.visits.ask import advance
 from handlers.visits.fieldlog import aliases, codes_hint
 from handlers.visits.visit import new_household, no_village, present, start_data
+from models.communes import Village, villages
 from models.fieldwork import IndicatorRow, indicators
 from models.household_search import (
     by_key,
     parse_address,
     search_households,
-    village_id_by_name,
 )
 from models.keys import fold, normalize_customer_code, normalize_phone
 from models.visit import Outcome
@@ -39,6 +41,10 @@ from models.visit import Outcome
 router = Router()
 
 MAX_KEY_TOKENS = 5
+# Longest area name matched in a message, in words ("đường chính phường Phổ Ninh").
+MAX_AREA_TOKENS = 8
+# Short forms people type for an area's kind.
+AREA_SHORT = {"tdp": "to dan pho", "kp": "khu pho"}
 
 
 @dataclass
@@ -52,7 +58,18 @@ class Parsed:
     bad_count: str | None = None  # the code whose typed count is out of bounds
 
 
-def _key(tokens: list[str], words: dict[str, IndicatorRow]) -> tuple[str | None, str, int]:
+def _area_at(tokens: list[str], i: int, areas: frozenset[str]) -> tuple[str, int] | None:
+    """The commune's area named at tokens[i:] (longest first), and how many tokens name it."""
+    for n in range(min(MAX_AREA_TOKENS, len(tokens) - i), 0, -1):
+        phrase = " ".join(AREA_SHORT.get(fold(t), fold(t)) for t in tokens[i : i + n])
+        if phrase in areas:
+            return phrase, n
+    return None
+
+
+def _key(
+    tokens: list[str], words: dict[str, IndicatorRow], areas: frozenset[str]
+) -> tuple[str | None, str, int]:
     """The household key at the start of the message: kind, text, tokens used."""
     for k in range(min(MAX_KEY_TOKENS, len(tokens)), 0, -1):
         # "pa12 01 0000001" or "0912 345 678": groups after the first are digits only.
@@ -67,21 +84,32 @@ def _key(tokens: list[str], words: dict[str, IndicatorRow]) -> tuple[str | None,
         if parse_address(" ".join(tokens[:k])):
             return "address", " ".join(tokens[:k]), k
     k = 0
-    while k < len(tokens) and fold(tokens[k]) not in words and fold(tokens[k]) != "thon":
+    while (
+        k < len(tokens)
+        and fold(tokens[k]) not in words
+        and fold(tokens[k]) != "thon"
+        and _area_at(tokens, k, areas) is None
+    ):
         k += 1
     return ("name", " ".join(tokens[:k]), k) if k else (None, "", 0)
 
 
-def parse(text: str, inds: list[IndicatorRow]) -> Parsed:
+def parse(text: str, inds: list[IndicatorRow], areas: frozenset[str] = frozenset()) -> Parsed:
+    """`areas`: the commune's area name keys ("thon 2", "cho duc pho"), any of which may follow
+    the household to say where it is."""
     words = {a: i for i in inds for a in aliases(i) if " " not in a}
     tokens = text.split()
-    kind, key, used = _key(tokens, words)
+    kind, key, used = _key(tokens, words, areas)
     out = Parsed(kind, key)
     rest = tokens[used:]
     i = 0
     while i < len(rest):
         word = fold(rest[i])
         last = words.get(fold(rest[i - 1])) if i else None
+        area = _area_at(rest, i, areas)
+        if area is not None:
+            out.village, i = area[0], i + area[1]
+            continue
         if word == "thon" and i + 1 < len(rest):
             out.village, i = f"thon {fold(rest[i + 1])}", i + 2
             continue
@@ -117,7 +145,8 @@ async def quick_log(ctx: Context) -> Result | None:
     if ctx.member is None:
         return None
     inds = await indicators(ctx.session, ctx.member.commune_id)
-    parsed = parse(ctx.text, inds)
+    areas = await villages(ctx.session, commune_id=ctx.member.commune_id)
+    parsed = parse(ctx.text, inds, frozenset(v.name_key for v in areas))
     if parsed.kind is None or not _looks_like_log(parsed, [fold(i.code) for i in inds]):
         return None
     refused = no_village(ctx)
@@ -138,19 +167,20 @@ async def quick_log(ctx: Context) -> Result | None:
         # One message means met and converted; the optional note and location are skipped.
         data.update(outcome=Outcome.MET, inds=parsed.inds, counts=parsed.counts)
         data.update(asked=["note", "loc"], quick=True)
-    return await _household(ctx, data, parsed)
+    return await _household(ctx, data, parsed, areas)
 
 
-async def _household(ctx: Context, data: dict, parsed: Parsed) -> Result:
+async def _household(ctx: Context, data: dict, parsed: Parsed, areas: list[Village]) -> Result:
     member = ctx.member
     village_id = member.village_id
     if parsed.village:
-        found_village = await village_id_by_name(
-            ctx.session, commune_id=member.commune_id, name=parsed.village
-        )
-        if found_village is None:
+        area = next((v for v in areas if v.name_key == fold(parsed.village)), None)
+        if area is None:
             return keep(Reply(ctx._('There is no village "{name}".', name=parsed.village)))
-        village_id = found_village
+        village_id = area.id
+        if area.id != member.village_id:
+            # A household not found there is added there, not in the member's own area.
+            data.update(area_id=area.id, area_name=area.name)
     if parsed.kind in ("code", "phone"):
         value = normalize_customer_code(parsed.key) or normalize_phone(parsed.key)
         row = await by_key(

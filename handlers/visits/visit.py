@@ -1,4 +1,4 @@
-"""Logging a visit (/ghinhan): find or add the household; the rest is in visit_details.
+"""Logging a visit (/ghinhan): find or add the household; the rest is in details.py.
 
 | step      | waits for                                   | next                          |
 |-----------|---------------------------------------------|-------------------------------|
@@ -9,7 +9,7 @@
 | new_place | house number and/or group: "12 xom 3"       | dup / new_keys                |
 | dup       | an existing household or "new"              | new_keys / outcome            |
 | new_keys  | phone or customer code, or "xong"           | outcome                       |
-| outcome … confirm: see visit_details.py                                                   |
+| outcome … confirm: see details.py                                                          |
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from handlers.core.messages import Choice, Reply, Result, done, keep
 from handlers.core.router import Router
 from handlers.numbers import is_number
 from handlers.visits import lookup_limit
-from handlers.visits.ask import FLOW, advance, ask, find_question
+from handlers.visits.ask import FLOW, advance, area_id, area_name, ask, find_question
 from handlers.visits.fieldlog import has_words, household_line, is_skip
 from locales import N_
 from models.household_search import (
@@ -88,7 +88,6 @@ async def _search(ctx: Context, data: dict, text: str) -> Result:
 
 async def present(ctx: Context, data: dict, found: Search, *, sure: bool = False) -> Result:
     """One sure match goes on to the outcome; several are listed; none offers a new one."""
-    member = ctx.member
     if found.rows and (sure or found.kind in ("code", "phone")):
         data["hh"] = found.rows[0].id
         return await advance(ctx, data)
@@ -99,10 +98,8 @@ async def present(ctx: Context, data: dict, found: Search, *, sure: bool = False
             Choice("new", ctx._("Add a new household")),
             Choice("again", ctx._("Search again")),
         )
-        return ask(
-            ctx, "notfound", data,
-            Reply(ctx._("No household found in {village}.", village=member.village_name), choices),
-        )  # fmt: skip
+        text = ctx._("No household found in {village}.", village=area_name(ctx, data))
+        return ask(ctx, "notfound", data, Reply(text, choices))
     choices = tuple(Choice(f"h{r.id}", household_line(ctx, r)) for r in found.rows)
     choices += (Choice("new", ctx._("New household")), Choice("again", ctx._("Search again")))
     text = ctx.t.ngettext("{n} household matches:", "{n} households match:", len(found.rows))
@@ -155,6 +152,7 @@ async def new_household(ctx: Context, data: dict) -> Result:
         "hamlet": typed.get("hamlet"),
         "phone": typed.get("phone"),
         "code": typed.get("code"),
+        "village": data.get("area_name"),
     }
     if not data["new"]["name"]:
         return ask(ctx, "new_name", data, Reply(ctx._("The household head's full name?")))
@@ -201,7 +199,7 @@ async def _check_twins(ctx: Context, data: dict) -> Result:
     """A near-identical name at the same house number is offered before adding a new one."""
     new = data["new"]
     twins = await near_duplicates(
-        ctx.session, village_id=ctx.member.village_id, name=new["name"], house=new.get("house")
+        ctx.session, village_id=area_id(ctx, data), name=new["name"], house=new.get("house")
     )
     if twins:
         choices = tuple(Choice(f"h{r.id}", household_line(ctx, r)) for r in twins)

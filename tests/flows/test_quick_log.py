@@ -108,3 +108,15 @@ async def test_household_key_alone_starts_the_full_visit(joined, sessionmaker):
     assert "Kết quả lượt thăm" in lan.text
     await lan.say("2")
     assert "Ghi chú" in lan.text
+
+
+def test_an_area_is_read_by_its_own_name_or_short_form():
+    from handlers.visits.quick import parse
+
+    areas = frozenset({"to dan pho 5", "cho duc pho", "thon 2"})
+    assert parse("Tran Van An tdp 5", [], areas).village == "to dan pho 5"
+    assert parse("Tran Van An Tổ dân phố 5", [], areas).village == "to dan pho 5"
+    found = parse("Tran Van An cho duc pho", [], areas)
+    assert (found.key, found.village) == ("Tran Van An", "cho duc pho")
+    # Not an area of this commune: part of the name, as before.
+    assert parse("Tran Van Cho", [], areas).key == "Tran Van Cho"
