@@ -130,6 +130,24 @@ def describe(error: ValidationError) -> str:
     return "Invalid setting — " + "; ".join(parts)
 
 
+class _LocaleOnly(BaseSettings):
+    """DEFAULT_LOCALE alone, from the same environment and `.env` as Settings."""
+
+    model_config = Settings.model_config
+    default_locale: str = "vi"
+
+
+def configured_locale() -> str:
+    """The operator's language as Settings would read it, for `cdsbot --help` and argparse's
+    errors: they speak before the settings are checked, so another bad setting (or a bad
+    DEFAULT_LOCALE) must not stop them; anything but "en" is Vietnamese."""
+    try:
+        value = _LocaleOnly().default_locale
+    except (OSError, ValueError):  # an unreadable .env; get_settings() will say what is wrong
+        return "vi"
+    return "en" if value == "en" else "vi"
+
+
 @cache
 def get_settings() -> Settings:
     try:

@@ -12,20 +12,20 @@ from bot.cli.common import CliError
 from bot.cli.progress import WorkProgress
 from bot.cli.restore import RestoreRefused, restore
 from bot.cli.snapshot import BackupError, backup, default_path, is_sqlite, prune
-from locales import N_, translator
+from locales import N_, Translator, translator
 from models.base import utcnow
 from models.migrate import upgrade
 
 
-def register(sub) -> None:
-    cmd = sub.add_parser("backup", help="copy the database to a file (safe while running)")
-    cmd.add_argument("--to", type=Path, help="file to write (default: DATA_DIR/backups/…)")
+def register(sub, t: Translator) -> None:
+    cmd = sub.add_parser("backup", help=t._("copy the database to a file (safe while running)"))
+    cmd.add_argument("--to", type=Path, help=t._("file to write (default: DATA_DIR/backups/…)"))
     cmd.add_argument(
-        "--keep", type=int, default=14, help="keep this many automatic backups (default 14)"
+        "--keep", type=int, default=14, help=t._("keep this many automatic backups (default 14)")
     )
     cmd.set_defaults(func=cmd_backup)
-    back = sub.add_parser("restore", help="replace the database with a backup (stop the bot)")
-    back.add_argument("path", type=Path, help="a file made by cdsbot backup")
+    back = sub.add_parser("restore", help=t._("replace the database with a backup (stop the bot)"))
+    back.add_argument("path", type=Path, help=t._("a file made by cdsbot backup"))
     # The live database is not migrated first: a broken one must still be restorable.
     back.set_defaults(func=cmd_restore, migrate=False)
 

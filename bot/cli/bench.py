@@ -7,21 +7,37 @@ import argparse
 from bot.app import App
 from bot.cli.common import CliError
 from bot.cli.progress import WorkProgress
-from locales import translator
+from locales import Translator, translator
 
 
-def register(sub) -> None:
-    bench = sub.add_parser("bench", help="benchmark helpers")
+def register(sub, t: Translator) -> None:
+    bench = sub.add_parser("bench", help=t._("benchmark helpers"))
     bench_sub = bench.add_subparsers(dest="bench_command", required=True)
-    gen = bench_sub.add_parser("gen", help="generate a synthetic dataset (bulk insert)")
-    gen.add_argument("--communes", type=int, default=1)
-    gen.add_argument("--villages-per", type=int, default=10)
-    gen.add_argument("--households-per", type=int, default=500)
-    gen.add_argument("--members-per", type=int, default=8)
-    gen.add_argument("--days", type=int, default=90)
-    gen.add_argument("--conversions-per", type=float, default=4.0)
-    gen.add_argument("--visits-per", type=float, default=2.0)
-    gen.add_argument("--seed", type=int, default=1)
+    gen = bench_sub.add_parser("gen", help=t._("generate a synthetic dataset (bulk insert)"))
+    gen.add_argument("--communes", type=int, default=1, help=t._("communes (default 1)"))
+    gen.add_argument(
+        "--villages-per", type=int, default=10, help=t._("villages per commune (default 10)")
+    )
+    gen.add_argument(
+        "--households-per", type=int, default=500, help=t._("households per village (default 500)")
+    )
+    gen.add_argument(
+        "--members-per", type=int, default=8, help=t._("members per village (default 8)")
+    )
+    gen.add_argument("--days", type=int, default=90, help=t._("days of history (default 90)"))
+    gen.add_argument(
+        "--conversions-per",
+        type=float,
+        default=4.0,
+        help=t._("conversions per household, on average (default 4)"),
+    )
+    gen.add_argument(
+        "--visits-per",
+        type=float,
+        default=2.0,
+        help=t._("visits per household, on average (default 2)"),
+    )
+    gen.add_argument("--seed", type=int, default=1, help=t._("random seed (default 1)"))
     gen.set_defaults(func=cmd_bench_gen)
 
 

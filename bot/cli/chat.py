@@ -9,30 +9,31 @@ from bot.app import App
 from bot.cli.common import CliError
 from bot.demo import create_demo
 from bot.operator_text import _
+from locales import Translator
 from models.members import Role
 from models.members.joining import show_code
 
 
-def register(sub) -> None:
-    run = sub.add_parser("run", help="start the bot (console chat when no token is set)")
+def register(sub, t: Translator) -> None:
+    run = sub.add_parser("run", help=t._("start the bot (console chat when no token is set)"))
     run.set_defaults(func=cmd_run)
 
-    chat = sub.add_parser("chat", help="chat in the terminal as a platform user")
-    chat.add_argument("--user", required=True, help="platform user id, e.g. lan")
-    chat.add_argument("--name", help="display name the platform would send")
+    chat = sub.add_parser("chat", help=t._("chat in the terminal as a platform user"))
+    chat.add_argument("--user", required=True, help=t._("platform user id, e.g. lan"))
+    chat.add_argument("--name", help=t._("display name the platform would send"))
     chat.add_argument(
         "--join",
         choices=[r.value for r in (Role.VOLUNTEER, Role.LEADER, Role.OFFICIAL)],
-        help="first join the demo commune with its invite for this role (scripted sessions)",
+        help=t._("first join the demo commune with its invite for this role (scripted sessions)"),
     )
     chat.set_defaults(func=cmd_chat)
 
-    demo = sub.add_parser("demo", help="create the demo commune (idempotent)")
+    demo = sub.add_parser("demo", help=t._("create the demo commune (idempotent)"))
     demo.set_defaults(func=cmd_demo)
 
-    db = sub.add_parser("db", help="database maintenance")
+    db = sub.add_parser("db", help=t._("database maintenance"))
     db_sub = db.add_subparsers(dest="db_command", required=True)
-    db_sub.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+    db_sub.add_parser("upgrade", help=t._("apply migrations")).set_defaults(func=cmd_db_upgrade)
 
 
 async def cmd_run(app: App, args: argparse.Namespace) -> int | None:

@@ -12,23 +12,26 @@ from bot.cli.common import CliError, commune_label, find_commune
 from bot.cli.snapshot import BackupError, backup, default_path
 from bot.operator_text import _, op_t
 from handlers.places import commune_title
+from locales import Translator
 from models.audit import audit
 from models.base import utcnow
 from models.communes.admin import delete_commune, list_communes, rename_commune
 from models.keys import fold
 
 
-def register(sub) -> None:
-    commune = sub.add_parser("commune", help="communes in this database")
+def register(sub, t: Translator) -> None:
+    commune = sub.add_parser("commune", help=t._("communes in this database"))
     commune_sub = commune.add_subparsers(dest="commune_command", required=True)
-    commune_sub.add_parser("list", help="every commune").set_defaults(func=cmd_commune_list)
-    ren = commune_sub.add_parser("rename", help="rename a commune")
-    ren.add_argument("--commune")
-    ren.add_argument("name")
+    commune_sub.add_parser("list", help=t._("every commune")).set_defaults(func=cmd_commune_list)
+    ren = commune_sub.add_parser("rename", help=t._("rename a commune"))
+    ren.add_argument("--commune", help=t._("commune name (optional with one commune)"))
+    ren.add_argument("name", help=t._("the new name"))
     ren.set_defaults(func=cmd_commune_rename)
-    rm = commune_sub.add_parser("delete", help="delete a commune and all its data (backup first)")
-    rm.add_argument("--commune")
-    rm.add_argument("--yes", action="store_true", help="do not ask for the name again")
+    rm = commune_sub.add_parser(
+        "delete", help=t._("delete a commune and all its data (backup first)")
+    )
+    rm.add_argument("--commune", help=t._("commune name (optional with one commune)"))
+    rm.add_argument("--yes", action="store_true", help=t._("do not ask for the name again"))
     rm.set_defaults(func=cmd_commune_delete)
 
 

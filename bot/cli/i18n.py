@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 
 from bot.app import App
+from locales import Translator
 
 
-def register(sub) -> None:
-    i18n = sub.add_parser("i18n", help="translation catalogues")
+def register(sub, t: Translator) -> None:
+    i18n = sub.add_parser("i18n", help=t._("translation catalogues"))
     i18n_sub = i18n.add_subparsers(dest="i18n_command", required=True)
-    i18n_sub.add_parser("update", help="add new strings to the .po files").set_defaults(
+    i18n_sub.add_parser("update", help=t._("add new strings to the .po files")).set_defaults(
         func=cmd_update
     )
 

@@ -13,7 +13,7 @@ from bot.app import App
 from bot.cli.common import CliError, find_commune, find_village
 from bot.cli.progress import WorkProgress
 from bot.operator_text import _, problem
-from locales import N_, translator
+from locales import N_, Translator, translator
 from models.audit import audit
 from models.communes import Village, villages
 from models.importer import (
@@ -32,42 +32,48 @@ from models.places import area_kind, area_name
 IMPORT_BATCH = 500
 
 
-def register(sub) -> None:
-    imp = sub.add_parser("import", help="import households or targets from CSV/XLSX")
+def register(sub, t: Translator) -> None:
+    commune_help = t._("commune name (optional with one commune)")
+    imp = sub.add_parser("import", help=t._("import households or targets from CSV/XLSX"))
     imp_sub = imp.add_subparsers(dest="import_command", required=True)
-    homes = imp_sub.add_parser("households", help="households: code, head name, address, …")
-    homes.add_argument("file", type=Path)
-    homes.add_argument("--village", help="village for every row (else a village column)")
-    homes.add_argument("--commune")
+    homes = imp_sub.add_parser("households", help=t._("households: code, head name, address, …"))
+    homes.add_argument("file", type=Path, help=t._("the CSV or XLSX file"))
+    homes.add_argument("--village", help=t._("village for every row (else a village column)"))
+    homes.add_argument("--commune", help=commune_help)
     homes.set_defaults(func=cmd_import_households)
-    targets = imp_sub.add_parser("targets", help="targets: indicator, village, population, …")
-    targets.add_argument("file", type=Path)
-    targets.add_argument("--commune")
+    targets = imp_sub.add_parser("targets", help=t._("targets: indicator, village, population, …"))
+    targets.add_argument("file", type=Path, help=t._("the CSV or XLSX file"))
+    targets.add_argument("--commune", help=commune_help)
     targets.set_defaults(func=cmd_import_targets)
 
-    village = sub.add_parser("village", help="villages of a commune")
+    village = sub.add_parser("village", help=t._("villages of a commune"))
     village_sub = village.add_subparsers(dest="village_command", required=True)
-    vadd = village_sub.add_parser("add")
-    vadd.add_argument("name")
-    vadd.add_argument("--commune")
+    vadd = village_sub.add_parser("add", help=t._("add a village"))
+    vadd.add_argument("name", help=t._("the village's name"))
+    vadd.add_argument("--commune", help=commune_help)
     vadd.add_argument(
-        "--kind", default="thon", help="thôn, bản, khu phố, tổ dân phố, chợ, tuyến phố"
+        "--kind", default="thon", help=t._("thôn, bản, khu phố, tổ dân phố, chợ, tuyến phố")
     )
     vadd.set_defaults(func=cmd_village_add)
-    vlist = village_sub.add_parser("list")
-    vlist.add_argument("--commune")
+    vlist = village_sub.add_parser("list", help=t._("a commune's villages"))
+    vlist.add_argument("--commune", help=commune_help)
     vlist.set_defaults(func=cmd_village_list)
 
-    indicator = sub.add_parser("indicator", help="the indicator catalogue")
+    indicator = sub.add_parser("indicator", help=t._("the indicator catalogue"))
     ind_sub = indicator.add_subparsers(dest="indicator_command", required=True)
-    ind_sub.add_parser("list").set_defaults(func=cmd_indicator_list)
-    iadd = ind_sub.add_parser("add")
-    iadd.add_argument("code")
-    iadd.add_argument("--name-vi", required=True)
-    iadd.add_argument("--name-en", required=True)
-    iadd.add_argument("--short-vi")
-    iadd.add_argument("--short-en")
-    iadd.add_argument("--unit", default=Unit.HOUSEHOLD, choices=[u.value for u in Unit])
+    ind_sub.add_parser("list", help=t._("every indicator")).set_defaults(func=cmd_indicator_list)
+    iadd = ind_sub.add_parser("add", help=t._("add an indicator"))
+    iadd.add_argument("code", help=t._("short code, e.g. DIEN"))
+    iadd.add_argument("--name-vi", required=True, help=t._("name in Vietnamese"))
+    iadd.add_argument("--name-en", required=True, help=t._("name in English"))
+    iadd.add_argument("--short-vi", help=t._("short name in Vietnamese"))
+    iadd.add_argument("--short-en", help=t._("short name in English"))
+    iadd.add_argument(
+        "--unit",
+        default=Unit.HOUSEHOLD,
+        choices=[u.value for u in Unit],
+        help=t._("what is counted (default: household)"),
+    )
     iadd.set_defaults(func=cmd_indicator_add)
 
 

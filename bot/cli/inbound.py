@@ -17,27 +17,27 @@ from locales import N_, Translator
 from models.inbound import FailedRow, failed_messages
 
 
-def register(sub) -> None:
-    inbound = sub.add_parser("inbound", help="messages whose handling failed")
+def register(sub, t: Translator) -> None:
+    inbound = sub.add_parser("inbound", help=t._("messages whose handling failed"))
     inbound_sub = inbound.add_subparsers(dest="inbound_command", required=True)
-    show = inbound_sub.add_parser("list", help="failed messages (id, channel, time, kind)")
+    show = inbound_sub.add_parser("list", help=t._("failed messages (id, channel, time, kind)"))
     show.add_argument(
-        "--show-text", action="store_true", help="also print what was typed (personal data)"
+        "--show-text", action="store_true", help=t._("also print what was typed (personal data)")
     )
     show.set_defaults(func=cmd_list)
     replay = inbound_sub.add_parser(
-        "replay", help="run failed messages through the bot again; the bot sends the replies"
+        "replay", help=t._("run failed messages through the bot again; the bot sends the replies")
     )
     which = replay.add_mutually_exclusive_group(required=True)
     which.add_argument(
         "--id", dest="ids", type=int, nargs="+", action="extend", metavar="N",
-        help="ids from `cdsbot inbound list`",
+        help=t._("ids from `cdsbot inbound list`"),
     )  # fmt: skip
-    which.add_argument("--all", action="store_true", help="every failed message")
+    which.add_argument("--all", action="store_true", help=t._("every failed message"))
     replay.add_argument(
         "--force",
         action="store_true",
-        help="also replay typed answers whose chat has since been asked another question",
+        help=t._("also replay typed answers whose chat has since been asked another question"),
     )
     replay.set_defaults(func=cmd_replay)
 

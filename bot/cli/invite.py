@@ -8,19 +8,29 @@ from bot.app import App
 from bot.cli.common import CliError, find_commune, find_village
 from bot.operator_text import _
 from handlers.roles import ROLE_NAMES
+from locales import Translator
 from models.members import Role
 from models.members.joining import create_invite, show_code
 
 
-def register(sub) -> None:
-    invite = sub.add_parser("invite", help="invite codes")
+def register(sub, t: Translator) -> None:
+    invite = sub.add_parser("invite", help=t._("invite codes"))
     invite_sub = invite.add_subparsers(dest="invite_command", required=True)
-    create = invite_sub.add_parser("create", help="create an invite code")
-    create.add_argument("--commune", help="commune name (optional with one commune)")
-    create.add_argument("--village", help="village name (omit for officials)")
-    create.add_argument("--role", default="volunteer", choices=[r.value for r in Role])
-    create.add_argument("--uses", type=int, default=20)
-    create.add_argument("--days", type=int, default=30)
+    create = invite_sub.add_parser("create", help=t._("create an invite code"))
+    create.add_argument("--commune", help=t._("commune name (optional with one commune)"))
+    create.add_argument("--village", help=t._("village name (omit for officials)"))
+    create.add_argument(
+        "--role",
+        default="volunteer",
+        choices=[r.value for r in Role],
+        help=t._("role the code gives (default: volunteer)"),
+    )
+    create.add_argument(
+        "--uses", type=int, default=20, help=t._("how many people can join with it (default 20)")
+    )
+    create.add_argument(
+        "--days", type=int, default=30, help=t._("days it stays valid (default 30)")
+    )
     create.set_defaults(func=cmd_invite_create)
 
 

@@ -35,22 +35,24 @@ CRON_DAYS = {name: i for i, name in enumerate(("mon", "tue", "wed", "thu", "fri"
 CRON_DAY_RE = re.compile(r"[a-z]{3}|[0-6]")  # the days are checked (valid_days) before this
 
 
-def register(sub) -> None:
-    jobs = sub.add_parser("jobs", help="scheduled pushes")
+def register(sub, t: Translator) -> None:
+    jobs = sub.add_parser("jobs", help=t._("scheduled pushes"))
     jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
-    jobs_sub.add_parser("list", help="each job's next run per commune").set_defaults(func=cmd_list)
-    run = jobs_sub.add_parser("run", help="queue one job's messages now (the bot sends them)")
-    run.add_argument("name", choices=list(JOB_DEFAULTS))
-    run.add_argument("--commune", help="commune name (default: every commune)")
+    jobs_sub.add_parser("list", help=t._("each job's next run per commune")).set_defaults(
+        func=cmd_list
+    )
+    run = jobs_sub.add_parser("run", help=t._("queue one job's messages now (the bot sends them)"))
+    run.add_argument("name", choices=list(JOB_DEFAULTS), help=t._("the job"))
+    run.add_argument("--commune", help=t._("commune name (default: every commune)"))
     run.set_defaults(func=cmd_run)
 
-    sched = sub.add_parser("schedule", help="job times per commune")
+    sched = sub.add_parser("schedule", help=t._("job times per commune"))
     sched_sub = sched.add_subparsers(dest="schedule_command", required=True)
-    put = sched_sub.add_parser("set", help="e.g. `schedule set nudge 19:30` or `… nudge off`")
-    put.add_argument("name", choices=list(JOB_DEFAULTS))
-    put.add_argument("value", help="HH:MM, off or on")
-    put.add_argument("--days", help="cron days of week, e.g. mon-sat or *")
-    put.add_argument("--commune", help="commune name (optional with one commune)")
+    put = sched_sub.add_parser("set", help=t._("e.g. `schedule set nudge 19:30` or `… nudge off`"))
+    put.add_argument("name", choices=list(JOB_DEFAULTS), help=t._("the job"))
+    put.add_argument("value", help=t._("HH:MM, off or on"))
+    put.add_argument("--days", help=t._("cron days of week, e.g. mon-sat or *"))
+    put.add_argument("--commune", help=t._("commune name (optional with one commune)"))
     put.set_defaults(func=cmd_set)
 
 

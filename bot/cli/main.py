@@ -1,7 +1,8 @@
 """`cdsbot` (= `python -m bot`): the operator's commands, one module each in this package.
 
-Every command module has `register(subparsers)`; `COMMANDS` below is the whole list, in the order
-`cdsbot --help` shows them."""
+Every command module has `register(subparsers, t)`, t translating its help texts into the
+operator's language; `COMMANDS` below is the whole list, in the order `cdsbot --help` shows
+them."""
 
 from __future__ import annotations
 
@@ -28,8 +29,10 @@ from bot.cli import (
     web,
 )
 from bot.cli.common import CliError
+from bot.cli.parser import CliParser
 from bot.logs import setup_logging
-from bot.settings import SettingsError, get_settings
+from bot.settings import SettingsError, configured_locale, get_settings
+from locales import translator
 
 COMMANDS = (chat, invite, backup, bench, commune, i18n, imports, inbound, jobs, plan, target, web)
 Command = Callable[[App, argparse.Namespace], Awaitable[int | None]]
@@ -79,8 +82,11 @@ async def _call(func: Command, args: argparse.Namespace) -> int | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cdsbot", description="Community digital team bot")
+    # Built before the settings are checked: DEFAULT_LOCALE is read on its own, so `--help` and
+    # a mistyped command still speak the operator's language when another setting is wrong.
+    t = translator(configured_locale())
+    parser = CliParser(prog="cdsbot", description=t._("Community digital team bot"), t=t)
     sub = parser.add_subparsers(dest="command")
     for command in COMMANDS:
-        command.register(sub)
+        command.register(sub, t)
     return parser

@@ -11,7 +11,7 @@ from bot.app import App
 from bot.cli.common import CliError, find_commune
 from bot.cli.progress import WorkProgress
 from bot.operator_text import _, problem
-from locales import N_, translator
+from locales import N_, Translator, translator
 from models.audit import audit
 from models.plan import (
     apply_plan,
@@ -23,19 +23,19 @@ from models.plan import (
 )
 
 
-def register(sub) -> None:
-    plan = sub.add_parser("plan", help="a commune's plan workbook (.xlsx)")
+def register(sub, t: Translator) -> None:
+    plan = sub.add_parser("plan", help=t._("a commune's plan workbook (.xlsx)"))
     plan_sub = plan.add_subparsers(dest="plan_command", required=True)
-    tpl = plan_sub.add_parser("template", help="write a blank plan workbook with a guide")
-    tpl.add_argument("file", type=Path)
+    tpl = plan_sub.add_parser("template", help=t._("write a blank plan workbook with a guide"))
+    tpl.add_argument("file", type=Path, help=t._("the .xlsx file to write"))
     tpl.set_defaults(func=cmd_plan_template)
-    app_ = plan_sub.add_parser("apply", help="check a plan workbook and apply it")
-    app_.add_argument("file", type=Path)
-    app_.add_argument("--dry-run", action="store_true", help="check and list, change nothing")
+    app_ = plan_sub.add_parser("apply", help=t._("check a plan workbook and apply it"))
+    app_.add_argument("file", type=Path, help=t._("the filled-in .xlsx file"))
+    app_.add_argument("--dry-run", action="store_true", help=t._("check and list, change nothing"))
     app_.set_defaults(func=cmd_plan_apply)
-    exp = plan_sub.add_parser("export", help="write a commune's plan as a workbook")
-    exp.add_argument("file", type=Path)
-    exp.add_argument("--commune")
+    exp = plan_sub.add_parser("export", help=t._("write a commune's plan as a workbook"))
+    exp.add_argument("file", type=Path, help=t._("the .xlsx file to write"))
+    exp.add_argument("--commune", help=t._("commune name (optional with one commune)"))
     exp.set_defaults(func=cmd_plan_export)
 
 

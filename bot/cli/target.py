@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.cli.common import CliError, find_commune
 from bot.operator_text import _, op_t, problem
+from locales import Translator
 from models.audit import audit
 from models.communes import Village
 from models.indicators import Target
@@ -18,27 +19,41 @@ from models.indicators.targets import TargetIn, delete_target, set_target
 from models.values import parse_date
 
 
-def register(sub) -> None:
-    target = sub.add_parser("target", help="targets of a commune")
+def register(sub, t: Translator) -> None:
+    commune_help = t._("commune name (optional with one commune)")
+    target = sub.add_parser("target", help=t._("targets of a commune"))
     target_sub = target.add_subparsers(dest="target_command", required=True)
-    tset = target_sub.add_parser("set", help="set one target (the whole commune without --area)")
-    tset.add_argument("indicator", help="code or name, e.g. DIEN")
-    tset.add_argument("--commune")
-    tset.add_argument("--area", "--village", dest="area", help="area name; omit: whole commune")
-    tset.add_argument("--population", type=int, required=True, help="the denominator")
-    tset.add_argument("--baseline", type=int, default=0)
-    tset.add_argument("--baseline-date", required=True, help="dd/mm/yyyy")
-    tset.add_argument("--percent", type=float)
-    tset.add_argument("--count", type=int)
-    tset.add_argument("--deadline", required=True, help="dd/mm/yyyy")
+    tset = target_sub.add_parser(
+        "set", help=t._("set one target (the whole commune without --area)")
+    )
+    tset.add_argument("indicator", help=t._("code or name, e.g. DIEN"))
+    tset.add_argument("--commune", help=commune_help)
+    tset.add_argument(
+        "--area", "--village", dest="area", help=t._("area name; omit: whole commune")
+    )
+    tset.add_argument("--population", type=int, required=True, help=t._("the denominator"))
+    tset.add_argument(
+        "--baseline",
+        type=int,
+        default=0,
+        help=t._("already done at the baseline date (default 0)"),
+    )
+    tset.add_argument("--baseline-date", required=True, help=t._("dd/mm/yyyy"))
+    tset.add_argument(
+        "--percent", type=float, help=t._("target as a percent of the population (or --count)")
+    )
+    tset.add_argument("--count", type=int, help=t._("target as a count (or --percent)"))
+    tset.add_argument("--deadline", required=True, help=t._("dd/mm/yyyy"))
     tset.set_defaults(func=cmd_target_set)
-    tdel = target_sub.add_parser("delete", help="delete one target")
-    tdel.add_argument("indicator")
-    tdel.add_argument("--commune")
-    tdel.add_argument("--area", "--village", dest="area")
+    tdel = target_sub.add_parser("delete", help=t._("delete one target"))
+    tdel.add_argument("indicator", help=t._("code or name, e.g. DIEN"))
+    tdel.add_argument("--commune", help=commune_help)
+    tdel.add_argument(
+        "--area", "--village", dest="area", help=t._("area name; omit: whole commune")
+    )
     tdel.set_defaults(func=cmd_target_delete)
-    tlist = target_sub.add_parser("list", help="a commune's targets")
-    tlist.add_argument("--commune")
+    tlist = target_sub.add_parser("list", help=t._("a commune's targets"))
+    tlist.add_argument("--commune", help=commune_help)
     tlist.set_defaults(func=cmd_target_list)
 
 

@@ -7,16 +7,16 @@ import argparse
 from bot.app import App
 from bot.cli.common import find_commune
 from bot.webui.demo import sign_in_link
-from locales import translator
+from locales import Translator, translator
 from models.members import Role
 from models.websession import LOGIN_MINUTES
 
 
-def register(sub) -> None:
-    web = sub.add_parser("web", help="the web page for officials and leaders")
+def register(sub, t: Translator) -> None:
+    web = sub.add_parser("web", help=t._("the web page for officials and leaders"))
     web_sub = web.add_subparsers(dest="web_command", required=True)
-    login = web_sub.add_parser("login", help="print a one-time sign-in link (admin)")
-    login.add_argument("--commune", help="commune name (optional with one commune)")
+    login = web_sub.add_parser("login", help=t._("print a one-time sign-in link (admin)"))
+    login.add_argument("--commune", help=t._("commune name (optional with one commune)"))
     login.set_defaults(func=cmd_login)
 
 
