@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Row, case, cast, func, literal, select
+from sqlalchemy import Date, Row, and_, case, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.communes import Village
@@ -418,16 +418,23 @@ async def untargeted(
 async def conversions_by_village(
     session: AsyncSession, *, commune_id: int, start: datetime, end: datetime, lang: str
 ) -> dict[str, dict[str, int]]:
-    """Village name → indicator short name → conversions in the range."""
+    """Village name → indicator short name → conversions in the range, indicators in the
+    commune's own order (its plan's, as `commune_indicators` reads them; else the catalogue's)."""
     short = Indicator.short_en if lang == "en" else Indicator.short_vi
+    plan = and_(
+        CommuneIndicator.commune_id == commune_id, CommuneIndicator.indicator_id == Indicator.id
+    )
     stmt = (
         select(Village.name, short, func.count())
         .select_from(Conversion)
         .join(Village, Village.id == Conversion.village_id)
         .join(Indicator, Indicator.id == Conversion.indicator_id)
+        .outerjoin(CommuneIndicator, plan)
         .where(Conversion.commune_id == commune_id, Conversion.at >= start, Conversion.at < end)
-        .group_by(Village.id, Village.name, Indicator.id, Indicator.sort, short)
-        .order_by(Village.id, Indicator.sort, Indicator.id)
+        .group_by(
+            Village.id, Village.name, Indicator.id, Indicator.sort, CommuneIndicator.sort, short
+        )
+        .order_by(Village.id, CommuneIndicator.sort, Indicator.sort, Indicator.id)
     )
     out: dict[str, dict[str, int]] = defaultdict(dict)
     for village, indicator, n in (await session.execute(stmt)).all():
