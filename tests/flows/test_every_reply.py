@@ -103,6 +103,8 @@ ENGLISH = frozenset(
 # words the quick log understands ("Các chỉ tiêu: dien, nuoc, …").
 TYPED = re.compile(
     r'"[^"]*"|“[^”]*”|/[a-z]+(?:@\w+)?(?: (?:[a-z0-9]+|\d+/\d+))*|[Cc]ác chỉ tiêu: [^.\n]*'
+    # Invite and link codes are random letters: "THE-4KX" is a code, not an English word.
+    r"|\b[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}\b"
 )
 
 
