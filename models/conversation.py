@@ -11,12 +11,11 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, Column, bindparam, select
+from sqlalchemy import JSON, Column
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import Field, SQLModel
 
 from models.base import UTCDateTime, dialect_insert, utcnow
-from models.throttle import serialize
 
 
 class Conversation(SQLModel, table=True):
@@ -49,12 +48,6 @@ class ConversationRow:
 _table = Conversation.__table__
 _c = _table.c
 _STATE = ("flow", "step", "data", "choices", "multi", "version")
-# FOR UPDATE is a no-op on SQLite, where the one pooled connection serialises turns anyway.
-_LOAD = (
-    select(*(_c[name] for name in _STATE))
-    .where(_c.channel == bindparam("channel"), _c.chat_id == bindparam("chat_id"))
-    .with_for_update()
-)
 
 
 @cache
@@ -65,21 +58,6 @@ def _save_statement(dialect: str) -> Any:
         index_elements=[_c.channel, _c.chat_id],
         set_={name: stmt.excluded[name] for name in (*_STATE, "updated_at")},
     )
-
-
-async def load_conversation(
-    conn: AsyncConnection, *, channel: str, chat_id: str
-) -> ConversationRow:
-    """The chat's row, locked for this transaction.
-
-    On PostgreSQL the chat's advisory lock comes first: a chat's first messages have no row to
-    lock yet, so without it a burst of them would run side by side (and later locks taken in a
-    turn could wait for each other in a circle)."""
-    await serialize(conn, "chat", channel, chat_id)
-    row = (await conn.execute(_LOAD, {"channel": channel, "chat_id": chat_id})).first()
-    if row is None:
-        return ConversationRow(channel, chat_id)
-    return ConversationRow(channel, chat_id, *row)
 
 
 async def save_conversation(conn: AsyncConnection, row: ConversationRow, now: datetime) -> None:

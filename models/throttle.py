@@ -47,7 +47,7 @@ def lock_params(*parts: str) -> dict[str, int]:
 async def serialize(session: AsyncSession | AsyncConnection, *parts: str) -> None:
     """Wait until no other transaction holds the same key; released at commit or rollback.
 
-    Taken after the chat's own lock (models/conversation.load_conversation): one order for
+    Taken after the chat's own lock (bot/bookkeeping.py, at the start of a turn): one order for
     every turn, so two turns never wait for each other in a circle."""
     bind = session if isinstance(session, AsyncConnection) else session.bind
     if bind.dialect.name != "postgresql":
