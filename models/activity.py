@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import and_, case, func, literal_column, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.communes import DEFAULT_SETTINGS, Commune
@@ -73,10 +73,13 @@ async def tally(
     member_id: int | None = None,
     village_id: int | None = None,
 ) -> dict[int, Tally]:
-    """Visits and conversions per member in [since, until)."""
-    found = {}
+    """Visits and conversions per member in [since, until), in one statement."""
+    parts = []
     for model in (Visit, Conversion):
-        stmt = select(model.member_id, func.count()).group_by(model.member_id)
+        # Each table's count in its own column, the other one 0: UNION ALL keeps them apart.
+        zero = literal_column("0")
+        counts = (func.count(), zero) if model is Visit else (zero, func.count())
+        stmt = select(model.member_id, *counts).group_by(model.member_id)
         if model is Visit:
             stmt = stmt.where(Visit.deleted_at.is_(None))
         if since is not None:
@@ -87,9 +90,12 @@ async def tally(
             stmt = stmt.where(model.member_id == member_id)
         if village_id is not None:
             stmt = stmt.where(model.village_id == village_id)
-        found[model] = dict((await session.execute(stmt)).all())
-    v, c = found[Visit], found[Conversion]
-    return {m: Tally(v.get(m, 0), c.get(m, 0)) for m in set(v) | set(c)}
+        parts.append(stmt)
+    found: dict[int, Tally] = {}
+    for member, visits, conversions in await session.execute(union_all(*parts)):
+        had = found.get(member, Tally(0, 0))
+        found[member] = Tally(had.visits + visits, had.conversions + conversions)
+    return found
 
 
 async def _points(session: AsyncSession, commune_id: int) -> tuple[int, int]:
@@ -233,31 +239,43 @@ async def revisits_due(
     ]
 
 
-async def village_line(
-    session: AsyncSession, *, village_id: int, indicator_id: int, unit: str, tz: ZoneInfo
-) -> VillageLine | None:
-    """Baseline + conversions since the baseline date, of the village's population."""
-    target = (
-        (
-            await session.execute(
-                select(Target)
-                .where(Target.village_id == village_id, Target.indicator_id == indicator_id)
-                .order_by(Target.id.desc())
-            )
-        )
-        .scalars()
-        .first()
+async def village_lines(
+    session: AsyncSession, *, village_id: int, units: dict[int, str], tz: ZoneInfo
+) -> dict[int, VillageLine]:
+    """Per indicator id (`units` maps each to its unit): baseline + conversions since the
+    baseline date, of the village's population; indicators without a target are left out.
+    Two statements whatever the number of indicators."""
+    if not units:
+        return {}
+    stmt = (
+        select(Target)
+        .where(Target.village_id == village_id, Target.indicator_id.in_(units))
+        .order_by(Target.id.desc())
     )
-    if target is None:
-        return None
-    since = day_start(target.baseline_date, tz)
+    targets: dict[int, Target] = {}
+    for target in (await session.execute(stmt)).scalars():
+        # The latest target of each indicator wins.
+        targets.setdefault(target.indicator_id, target)
+    if not targets:
+        return {}
+    since = [
+        and_(
+            Conversion.indicator_id == ind,
+            Conversion.at >= day_start(target.baseline_date, tz),
+        )
+        for ind, target in targets.items()
+    ]
+    stmt = (
+        select(Conversion.indicator_id, func.sum(Conversion.people), func.count())
+        .where(Conversion.village_id == village_id, or_(*since))
+        .group_by(Conversion.indicator_id)
+    )
     # People and subscribers add their count; every other unit one per household.
-    amount = Conversion.people if unit in COUNTED_UNITS else literal(1)
-    count = await session.scalar(
-        select(func.sum(amount)).where(
-            Conversion.village_id == village_id,
-            Conversion.indicator_id == indicator_id,
-            Conversion.at >= since,
-        )
-    )
-    return VillageLine(target.baseline + (count or 0), target.population, unit)
+    counts = {
+        ind: people if units[ind] in COUNTED_UNITS else n
+        for ind, people, n in await session.execute(stmt)
+    }
+    return {
+        ind: VillageLine(t.baseline + (counts.get(ind) or 0), t.population, units[ind])
+        for ind, t in targets.items()
+    }

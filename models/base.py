@@ -70,3 +70,22 @@ async def insert_ignore(
     stmt = _insert_ignoring(dialect.name, table, tuple(conflict))
     result = await session.execute(stmt, values)
     return bool(result.rowcount)
+
+
+async def insert_ignore_returning(
+    session: AsyncSession,
+    table: Any,
+    rows: list[dict[str, Any]],
+    *,
+    conflict: list[str],
+    returning: Any,
+) -> set[Any]:
+    """Several rows in one INSERT … ON CONFLICT DO NOTHING RETURNING on either dialect: the
+    `returning` column of the rows inserted, the ignored ones left out."""
+    stmt = (
+        dialect_insert(session.bind.dialect.name, table)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=conflict)
+        .returning(returning)
+    )
+    return set((await session.execute(stmt)).scalars())

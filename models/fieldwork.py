@@ -9,9 +9,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit import audit
-from models.base import insert_ignore, utcnow
+from models.base import insert_ignore_returning, utcnow
 from models.conversion import Conversion
 from models.household import Household
+from models.household_search import HouseholdRow, household_and_row
 from models.indicators import Indicator
 from models.indicators.catalogue import IndicatorRow, commune_indicators
 from models.members import Member
@@ -40,6 +41,8 @@ class Saved:
     visit_id: int
     counted: tuple[str, ...]
     already: tuple[Counted, ...]
+    # Read with the visit, so the reply needs no second read of the household.
+    household: HouseholdRow
     # The household's total after this visit, for codes whose count was added to.
     totals: dict[str, int] = field(default_factory=dict)
 
@@ -52,6 +55,8 @@ async def indicators(session: AsyncSession, commune_id: int) -> list[IndicatorRo
 async def already_counted(
     session: AsyncSession, *, household_id: int, codes: list[str]
 ) -> list[Counted]:
+    if not codes:
+        return []
     stmt = (
         select(Indicator.code, Member.name, Conversion.at)
         .join(Indicator, Indicator.id == Conversion.indicator_id)
@@ -138,7 +143,7 @@ async def save_visit(
     `seen` maps a code to the last `seq` the member was shown for this household: the count is
     then an addition on top of it, refused if someone else added in between. A count of 0 adds
     nobody."""
-    household = await session.get(Household, household_id)
+    household, row = await household_and_row(session, household_id=household_id)
     # A return visit closes the earlier "come back later" of this household (not this one).
     await session.execute(
         update(Visit)
@@ -174,7 +179,9 @@ async def save_visit(
     already = await already_counted(session, household_id=household_id, codes=skipped)
     added = [c for c in counted if c in seen]
     totals = await household_totals(session, household_id=household_id, codes=added)
-    return Saved(visit.id, tuple(counted), tuple(already), {c: t.total for c, t in totals.items()})
+    return Saved(
+        visit.id, tuple(counted), tuple(already), row, {c: t.total for c, t in totals.items()}
+    )
 
 
 async def _insert_conversions(
@@ -186,27 +193,32 @@ async def _insert_conversions(
     seen: dict[str, int],
 ) -> list[str]:
     """The codes newly counted; those already counted for the household are left alone."""
-    counted: list[str] = []
+    if not conversions:
+        return []
     by_code = {i.code: i.id for i in await indicators(session, household.commune_id)}
-    for code, people in conversions.items():
-        # ON CONFLICT DO NOTHING: two members logging the same household at once count once.
-        inserted = await insert_ignore(
-            session,
-            Conversion.__table__,
-            {
-                "household_id": household.id,
-                "indicator_id": by_code[code],
-                "people": people,
-                "seq": seen[code] + 1 if code in seen else 0,
-                "member_id": visit.member_id,
-                "visit_id": visit.id,
-                "village_id": household.village_id,
-                "commune_id": household.commune_id,
-                "at": visit.at,
-                "created_at": utcnow(),
-            },
-            conflict=["household_id", "indicator_id", "seq"],
-        )
-        if inserted:
-            counted.append(code)
-    return counted
+    now = utcnow()
+    rows = [
+        {
+            "household_id": household.id,
+            "indicator_id": by_code[code],
+            "people": people,
+            "seq": seen[code] + 1 if code in seen else 0,
+            "member_id": visit.member_id,
+            "visit_id": visit.id,
+            "village_id": household.village_id,
+            "commune_id": household.commune_id,
+            "at": visit.at,
+            "created_at": now,
+        }
+        for code, people in conversions.items()
+    ]
+    # ON CONFLICT DO NOTHING per row: two members logging the same household at once count
+    # once; RETURNING names the rows this statement inserted.
+    inserted = await insert_ignore_returning(
+        session,
+        Conversion.__table__,
+        rows,
+        conflict=["household_id", "indicator_id", "seq"],
+        returning=Conversion.indicator_id,
+    )
+    return [code for code in conversions if by_code[code] in inserted]

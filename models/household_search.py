@@ -84,6 +84,16 @@ async def get_household(session: AsyncSession, *, household_id: int) -> Househol
     return _row(*found) if found else None
 
 
+async def household_and_row(
+    session: AsyncSession, *, household_id: int
+) -> tuple[Household, HouseholdRow]:
+    """The household (in the session, to write with) and its row, in one read."""
+    household, village_name = (
+        await session.execute(_select().where(Household.id == household_id))
+    ).one()
+    return household, _row(household, village_name)
+
+
 async def by_key(
     session: AsyncSession, *, commune_id: int, code: str | None = None, phone: str | None = None
 ) -> HouseholdRow | None:

@@ -47,8 +47,8 @@ from handlers.visits.fieldlog import (
     is_skip,
 )
 from models import activity
-from models.fieldwork import indicators, mark_business, save_visit
-from models.household_search import by_key, create_household, get_household
+from models.fieldwork import Saved, indicators, mark_business, save_visit
+from models.household_search import by_key, create_household
 from models.indicators import Unit
 from models.visit import Outcome
 
@@ -280,15 +280,10 @@ async def _save(ctx: Context, data: dict) -> Result:
         location=tuple(data["loc"]) if data.get("loc") else None,
         seen={code: found[1] for code, found in had.items() if found},
     )
-    lines = await saved_lines(
-        ctx, at, saved.counted, saved.already, data["hh"], totals=saved.totals
-    )
-    return done(Reply("\n".join(lines)))
+    return done(Reply("\n".join(await saved_lines(ctx, at, saved))))
 
 
-async def saved_lines(
-    ctx: Context, at: datetime, counted, already, household_id: int, *, totals=None
-) -> list[str]:
+async def saved_lines(ctx: Context, at: datetime, saved: Saved) -> list[str]:
     today = ctx.local().date()
     mine = await activity.tally(
         ctx.session, since=activity.day_start(today, ctx.tz), member_id=ctx.member.id
@@ -305,15 +300,21 @@ async def saved_lines(
         )
     ]
     inds = {i.code: i for i in await indicators(ctx.session, ctx.member.commune_id)}
-    row = await get_household(ctx.session, household_id=household_id)
-    for item in already:
+    row = saved.household
+    for item in saved.already:
         lines.append(already_line(ctx, row.head_name, item, inds[item.indicator_code]))
-    if already:
+    if saved.already:
         lines.append(ctx._("Your visit is still recorded."))
-    for code, total in (totals or {}).items():
+    for code, total in saved.totals.items():
         lines.append(units.total_line(ctx, inds[code], row.head_name, total))
-    for code in counted:
-        lines += await _village_line(ctx, row, inds[code])
+    counted = [inds[code] for code in saved.counted]
+    found = await activity.village_lines(
+        ctx.session, village_id=row.village_id, units={i.id: i.unit for i in counted}, tz=ctx.tz
+    )
+    for ind in counted:
+        line = found.get(ind.id)
+        if line is not None and line.population:
+            lines.append(_village_line(ctx, row.village_name, ind, line))
     return lines
 
 
@@ -328,20 +329,13 @@ def saved_at(ctx: Context, at: datetime) -> str:
     return ctx._("✅ Saved at {time} on {date}.", time=time, date=ctx.t.date(day))
 
 
-async def _village_line(ctx: Context, row, ind) -> list[str]:
-    line = await activity.village_line(
-        ctx.session, village_id=row.village_id, indicator_id=ind.id, unit=ind.unit, tz=ctx.tz
+def _village_line(ctx: Context, village: str, ind, line: activity.VillageLine) -> str:
+    return ctx._(
+        "{village} — {indicator}: {achieved}/{population} {unit} ({percent}).",
+        village=village,
+        indicator=inline(ctx, ind),
+        achieved=ctx.t.num(line.achieved),
+        population=ctx.t.num(line.population),
+        unit=ctx._(UNITS.get(line.unit, line.unit)),
+        percent=ctx.t.pct(100 * line.achieved / line.population),
     )
-    if line is None or not line.population:
-        return []
-    return [
-        ctx._(
-            "{village} — {indicator}: {achieved}/{population} {unit} ({percent}).",
-            village=row.village_name,
-            indicator=inline(ctx, ind),
-            achieved=ctx.t.num(line.achieved),
-            population=ctx.t.num(line.population),
-            unit=ctx._(UNITS.get(line.unit, line.unit)),
-            percent=ctx.t.pct(100 * line.achieved / line.population),
-        )
-    ]
