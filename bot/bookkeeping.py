@@ -8,7 +8,9 @@ Four statements, each a round trip through SQLAlchemy and the driver; here they 
    statement (the lock only when the key was new, after the insert: the order of the separate
    statements before); on SQLite the insert alone (its one connection serialises turns).
 2. the conversation (`FOR UPDATE` on PostgreSQL) and the member with their account, in one
-   SELECT (two CTEs, outer-joined to one row).
+   SELECT (two CTEs, outer-joined to one row). The member's commune brings its
+   `catalogue_rev`: the worker's cached indicator list is good for the turn if it is under
+   that number (models.indicators.catalogue.note_rev), so a visit step reads no catalogue.
 
 Why not one statement on PostgreSQL: every part of a statement reads the snapshot taken when
 the statement started. A turn that waits for the chat's lock must then read what the turn
@@ -102,6 +104,7 @@ def _state_and_member() -> Any:
             ChannelAccount.unreachable_since.is_not(None).label("a_unreachable"),
             Commune.kind.label("m_commune_kind"),
             Commune.is_demo.label("m_commune_demo"),
+            Commune.catalogue_rev.label("m_catalogue_rev"),
         )
         .join(ChannelAccount, ChannelAccount.member_id == Member.id)
         .join(Commune, Commune.id == Member.commune_id)
@@ -156,5 +159,7 @@ async def open_turn(
     conversation = ConversationRow(channel, chat_id, *(row[1:7] if row[0] else ()))
     if row[7] is None or not row[14]:  # no account, or its member was removed
         return Opening(conversation, None, None)
-    member = MemberRow(*row[7:17], commune_kind=row[20], commune_demo=bool(row[21]))
+    member = MemberRow(
+        *row[7:17], commune_kind=row[20], commune_demo=bool(row[21]), catalogue_rev=row[22]
+    )
     return Opening(conversation, member, AccountRow(row[17], row[18], bool(row[19])))

@@ -29,6 +29,7 @@ from handlers.core.payload import to_payload
 from locales import translator
 from models.base import utcnow
 from models.conversation import ConversationRow, save_conversation
+from models.indicators.catalogue import note_rev
 from models.inbound import keep_failed
 from models.members.joining import member_and_account, needs_touch, touch_account
 from models.outbox import queue as outbox_queue
@@ -149,6 +150,8 @@ class Pipeline:
                 turn_metrics(incoming.channel).duplicates.inc()
                 return [], None
             conv, member, account = opening.conversation, opening.member, opening.account
+            if member is not None:
+                note_rev(session, member.commune_id, member.catalogue_rev)
             # In a group the chat id is the group's: never make it the member's private chat.
             if (
                 account is not None

@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, false, select
+from sqlalchemy import JSON, BigInteger, Column, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
@@ -55,6 +55,11 @@ class Commune(SQLModel, table=True):
     timezone: str = Field(default="Asia/Ho_Chi_Minh", max_length=64)
     settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Names the state of the commune's indicator list; the database's triggers replace it on
+    # every change (migration 0008). Never written by the application.
+    catalogue_rev: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, server_default="0")
+    )
 
 
 class Village(SQLModel, table=True):

@@ -187,11 +187,30 @@ async def ensure_catalogue(session: AsyncSession) -> dict[str, int]:
 _CATALOGUE_ROWS = select(Indicator).where(Indicator.active.is_(True), Indicator.national.is_(True))
 
 
+# Per worker: a commune's list by (commune id, catalogue_rev). The database's triggers give a
+# commune a new random `catalogue_rev` on every change of what this list reads (migration
+# 0008), so a key names one state and an entry is never stale — whichever worker changed it.
+_SHARED: dict[tuple[int, int], tuple[IndicatorRow, ...]] = {}
+_SHARED_MAX = 2048
+
+
+def note_rev(session: AsyncSession, commune_id: int, rev: int | None) -> None:
+    """The turn read the commune's `catalogue_rev` with its member (bot/bookkeeping.py):
+    `commune_indicators` may then answer from the worker's cache without a statement."""
+    if rev is not None:
+        session.info["catalogue_rev"] = (commune_id, rev)
+
+
 async def commune_indicators(session: AsyncSession, commune_id: int) -> list[IndicatorRow]:
     """The indicators of a commune, in its plan's order, with its plan's names and units.
 
     A commune whose plan names none (the demo, a commune made by hand) uses the whole active
-    national catalogue. Read once per transaction: a visit turn asks 2–4 times."""
+    national catalogue. Read at most once per transaction (a visit turn asks 2–4 times), and
+    not at all in a turn whose commune's list this worker already holds (`note_rev`)."""
+    noted = session.info.get("catalogue_rev")
+    shared = noted if noted is not None and noted[0] == commune_id else None
+    if shared is not None and shared in _SHARED:
+        return list(_SHARED[shared])
     transaction = session.get_transaction()
     cache = session.info.setdefault("commune_indicators", {})
     hit = cache.get(commune_id)
@@ -211,6 +230,11 @@ async def commune_indicators(session: AsyncSession, commune_id: int) -> list[Ind
         found = await session.execute(_CATALOGUE_ROWS.order_by(Indicator.sort))
         rows = [_row(ind, None) for ind in found.scalars()]
     cache[commune_id] = (transaction, rows)
+    if shared is not None:
+        # Read after the key was: at least as new as the state the key names, never older.
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.pop(next(iter(_SHARED)))
+        _SHARED[shared] = tuple(rows)
     return list(rows)
 
 
@@ -238,8 +262,10 @@ def _row(ind: Indicator, link: CommuneIndicator | None) -> IndicatorRow:
 
 
 def forget(session: AsyncSession) -> None:
-    """Drop the per-transaction cache after changing a commune's indicators."""
+    """After changing a commune's indicators: read them again in this transaction (the key
+    noted at the turn's start names the state before the change)."""
     session.info.pop("commune_indicators", None)
+    session.info.pop("catalogue_rev", None)
 
 
 def find_in(rows: list[IndicatorRow], text: str) -> IndicatorRow | None:

@@ -33,6 +33,8 @@ class MemberRow:
     village_name: str | None
     commune_kind: str = "xa"
     commune_demo: bool = False
+    # The state of the commune's indicator list (models.indicators.catalogue's cache key).
+    catalogue_rev: int | None = None
 
 
 @dataclass(frozen=True)
