@@ -29,8 +29,8 @@ from handlers.core.payload import to_payload
 from locales import translator
 from models.base import utcnow
 from models.conversation import ConversationRow, save_conversation
-from models.indicators.catalogue import note_rev
 from models.inbound import keep_failed
+from models.indicators.catalogue import note_rev
 from models.members.joining import member_and_account, needs_touch, touch_account
 from models.outbox import queue as outbox_queue
 

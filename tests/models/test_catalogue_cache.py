@@ -12,7 +12,7 @@ import re
 import pytest
 from sqlalchemy import delete, event, insert, select, text, update
 
-from bot.db import make_engine, make_sessionmaker
+from bot.db import make_engine
 from models import Commune, CommuneIndicator, Indicator
 from tests.conftest import BUTTON_CAPS, PG_URL, pg_engine
 
@@ -187,4 +187,3 @@ async def test_a_turn_that_changes_the_list_reads_it_again(sessionmaker, demo):
     async with sessionmaker() as session:
         note_rev(session, demo.commune_id, rev)
         assert len(await commune_indicators(session, demo.commune_id)) == len(before)
-
