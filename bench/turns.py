@@ -7,14 +7,18 @@ fewer updates per wake-up); one process doing turns back to back, one at a time,
 Each checkout runs in its own interpreter (PYTHONPATH = that checkout), the checkouts
 alternate, `--rounds` times, on the same database: the throughput benchmark's generated
 commune and Telegram accounts. The turns, round robin over the members: /trogiup (the
-cheapest member turn: bookkeeping and a text), /cuatoi, /tiendo, a bad input, and /start from
-someone who never joined. CPU = the process's user + system time over the timed turns.
+cheapest member turn: bookkeeping and a text), /cuatoi, /tiendo, a bad input, /start from
+someone who never joined, and "visit": a whole visit as the throughput benchmark's members log
+it (`/ghinhan <code>` and 8 answers to "Lưu", 9 turns; the column is CPU per turn, and nine
+of every ten updates of the benchmark's mix are such turns). CPU = the process's user +
+system time over the timed turns.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import statistics
@@ -26,7 +30,7 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-KINDS = ("/trogiup", "/cuatoi", "/tiendo", "???", "stranger")
+KINDS = ("/trogiup", "/cuatoi", "/tiendo", "???", "stranger", "visit")
 
 
 async def measure(url: str, n: int) -> dict[str, float]:
@@ -35,19 +39,48 @@ async def measure(url: str, n: int) -> dict[str, float]:
 
     from sqlalchemy import text
 
+    from bench.loadgen import VISIT_PRESSES
+    from bench.throughput import load_users
+    from bot.channels.telegram.adapter import CAPS as TELEGRAM
     from bot.db import make_engine, make_sessionmaker
     from bot.pipeline import Pipeline
     from handlers.core.context import Capabilities
     from handlers.core.messages import Incoming
+    from models.keys import fold
 
     engine = make_engine(url)
     async with engine.connect() as conn:
         users = [row[0] for row in await conn.execute(text(
             "SELECT user_id FROM channel_account WHERE channel = 'telegram' ORDER BY user_id"
         ))]  # fmt: skip
+    households = {str(u.user_id): u.households for u in await load_users(url)}
     pipeline = Pipeline(make_sessionmaker(engine))
     caps = Capabilities(buttons=True, max_text=4096)
     run = uuid.uuid4().hex[:8]
+    turns = itertools.count()
+
+    async def visit(i: int) -> int:
+        """One visit as the load generator logs it; the number of turns it took."""
+        user = users[i % len(users)]
+        found = households.get(user)
+        if not found:
+            return 0
+
+        def say(text: str | None = None, choice: str | None = None) -> Incoming:
+            return Incoming("telegram", user, user, f"{run}-v{next(turns)}", datetime.now(UTC),
+                            text=text, choice=choice)  # fmt: skip
+
+        replies = await pipeline.process(say(f"/ghinhan {found[i % len(found)]}"), TELEGRAM)
+        for label in VISIT_PRESSES:
+            asking = [r for r in replies if r.choices or r.ask_location][-1]
+            if asking.ask_location:  # the location question: its reply keyboard sends text
+                replies = await pipeline.process(say("Bỏ qua"), TELEGRAM)
+                continue
+            index = next(n for n, c in enumerate(asking.choices) if label in fold(c.label))
+            replies = await pipeline.process(say(choice=f"{asking.version}:{index}"), TELEGRAM)
+        if "Đã lưu" not in replies[-1].text:
+            raise SystemExit(f"a visit did not save: {replies[-1].text[:80]}")
+        return 1 + len(VISIT_PRESSES)
 
     def incoming(i: int, kind: str) -> Incoming:
         user = f"s-{run}-{i}" if kind == "stranger" else users[i % len(users)]
@@ -57,6 +90,14 @@ async def measure(url: str, n: int) -> dict[str, float]:
 
     out = {}
     for kind in KINDS:
+        if kind == "visit":
+            for i in range(3):
+                await visit(len(users) - 1 - i)
+            cpu, done = time.process_time(), 0
+            for i in range(max(1, n // 9)):
+                done += await visit(i)
+            out[kind] = 1000 * (time.process_time() - cpu) / max(done, 1)
+            continue
         for i in range(20):
             await pipeline.process(incoming(-1 - i, kind), caps)
         cpu = time.process_time()
