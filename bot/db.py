@@ -1,4 +1,5 @@
-"""The async engine and session factory; SQLite gets WAL and a busy timeout.
+"""The async engine and session factory; SQLite gets WAL and a busy wait that never blocks
+the event loop.
 
 Every engine hides SQL parameters from its exceptions and scrubs what the driver adds to them:
 a failed INSERT would otherwise carry names, phones and message text into logs and tracebacks.
@@ -6,8 +7,10 @@ a failed INSERT would otherwise carry names, phones and message text into logs a
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
+import time
 from collections import deque
 from functools import partial
 from pathlib import Path
@@ -46,7 +49,9 @@ def make_engine(url: str, **kwargs) -> AsyncEngine:
         # seconds under load with several connections; docs/benchmarks.md).
         kwargs.setdefault("pool_size", 1)
         kwargs.setdefault("max_overflow", 0)
-        connect_args = {"timeout": 30, "async_creator_fn": _one_hop_connect}
+        # SQLite's own busy wait would block the event loop: statements run on it
+        # (`_InlineCursor`), so a locked database is waited for by `_patiently` instead.
+        connect_args = {"timeout": 0, "async_creator_fn": _inline_connect}
         engine = create_async_engine(url, connect_args=connect_args, **kwargs)
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -55,7 +60,7 @@ def make_engine(url: str, **kwargs) -> AsyncEngine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA busy_timeout=0")
             cur.close()
 
         if parsed.database and parsed.database != ":memory:":
@@ -73,11 +78,40 @@ def make_engine(url: str, **kwargs) -> AsyncEngine:
     return engine
 
 
-class _OneHopCursor:
-    """aiosqlite's cursor as SQLAlchemy's adapter uses it, one trip to the connection's thread
-    per statement instead of four (cursor, execute, fetchall, close: each a queue put, a
-    thread wake-up and a callback on the event loop; issue 18, docs/benchmarks.md). The rows
-    are fetched on the thread with the statement; fetch* then hand them out."""
+BUSY_TIMEOUT = 30.0  # seconds a statement waits for another process's write lock
+_BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_BUSY_RECOVERY}
+
+
+async def _patiently(run: Any) -> Any:
+    """`run()` until SQLite stops answering "database is locked" (another process writes), for
+    up to BUSY_TIMEOUT, sleeping on the event loop between tries as SQLite's busy handler
+    would sleep in place. A locked statement did nothing, so trying it again is safe;
+    SQLITE_BUSY_SNAPSHOT (a read transaction that can no longer write) is not retried."""
+    pause, deadline = 0.001, None
+    while True:
+        try:
+            return await run()
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", None) not in _BUSY:
+                raise
+            now = time.monotonic()
+            deadline = deadline or now + BUSY_TIMEOUT
+            if now >= deadline:
+                raise
+            await asyncio.sleep(pause)
+            pause = min(2 * pause, 0.05)
+
+
+class _InlineCursor:
+    """aiosqlite's cursor as SQLAlchemy's adapter uses it, with each statement run right here
+    on the event loop instead of on the connection's thread (issue 18, docs/benchmarks.md).
+
+    A trip to aiosqlite's thread is a queue put, a thread wake-up, a hand-over of the GIL and
+    a callback on the loop — four per statement in SQLAlchemy's adapter — for a statement
+    SQLite itself runs in microseconds on a local file. Nothing else uses the connection
+    meanwhile: SQLAlchemy awaits each call, and the engine has one connection. What could
+    block the loop is waiting for another process's lock; that wait is `_patiently`'s. Commit,
+    rollback and close stay on the thread (a commit may checkpoint the WAL: an fsync)."""
 
     arraysize = 1
 
@@ -88,15 +122,19 @@ class _OneHopCursor:
         self.rowcount = -1
         self.lastrowid = None
 
-    async def execute(self, sql: str, parameters: Any = ()) -> _OneHopCursor:
-        done = await self._conn._execute(_run, self._conn._conn, sql, parameters, many=False)
-        self.description, self.rowcount, self.lastrowid, rows = done
-        self._rows = deque(rows)
-        return self
+    async def execute(self, sql: str, parameters: Any = ()) -> _InlineCursor:
+        return await self._execute(sql, parameters, many=False)
 
-    async def executemany(self, sql: str, parameters: Any) -> _OneHopCursor:
-        done = await self._conn._execute(_run, self._conn._conn, sql, parameters, many=True)
-        self.description, self.rowcount, self.lastrowid, rows = done
+    async def executemany(self, sql: str, parameters: Any) -> _InlineCursor:
+        return await self._execute(sql, parameters, many=True)
+
+    async def _execute(self, sql: str, parameters: Any, *, many: bool) -> _InlineCursor:
+        conn = self._conn._conn
+
+        async def run() -> tuple:
+            return _run(conn, sql, parameters, many=many)
+
+        self.description, self.rowcount, self.lastrowid, rows = await _patiently(run)
         self._rows = deque(rows)
         return self
 
@@ -116,7 +154,7 @@ class _OneHopCursor:
 
 
 def _run(conn: sqlite3.Connection, sql: str, parameters: Any, *, many: bool) -> tuple:
-    """On the connection's thread: the statement, its rows, and the cursor closed."""
+    """The statement, its rows, and the cursor closed."""
     cursor = conn.cursor()
     try:
         if many:
@@ -129,15 +167,22 @@ def _run(conn: sqlite3.Connection, sql: str, parameters: Any, *, many: bool) -> 
         cursor.close()
 
 
-class _OneHopConnection(aiosqlite.Connection):
+class _InlineConnection(aiosqlite.Connection):
     @aiosqlite_context.contextmanager
-    async def cursor(self) -> _OneHopCursor:  # no trip to the thread: made there per statement
-        return _OneHopCursor(self)
+    async def cursor(self) -> _InlineCursor:
+        return _InlineCursor(self)
+
+    async def commit(self) -> None:
+        await _patiently(super().commit)
 
 
-def _one_hop_connect(database: str, **kwargs: Any) -> aiosqlite.Connection:
-    """aiosqlite.connect, with the one-hop cursor (SQLAlchemy's `async_creator_fn`)."""
-    conn = _OneHopConnection(partial(sqlite3.connect, database, **kwargs), 64)
+def _inline_connect(database: str, **kwargs: Any) -> aiosqlite.Connection:
+    """aiosqlite.connect, with the inline cursor (SQLAlchemy's `async_creator_fn`). The
+    connection is made on aiosqlite's thread and used from the loop's too, one call at a time
+    (SQLite is built serialized: `sqlite3.threadsafety == 3`)."""
+    conn = _InlineConnection(
+        partial(sqlite3.connect, database, **{**kwargs, "check_same_thread": False}), 64
+    )
     conn._thread.daemon = True  # as SQLAlchemy's own connect does
     return conn
 

@@ -1,12 +1,18 @@
-"""SQLite statements go to aiosqlite's thread once each (bot/db.py `_OneHopCursor`), with the
-same results as aiosqlite's own cursor: rows, rowcount, lastrowid, errors, streaming."""
+"""SQLite statements run on the event loop (bot/db.py `_InlineCursor`), not on aiosqlite's
+thread, with the same results as aiosqlite's own cursor (rows, rowcount, lastrowid, errors,
+streaming); a database another process has locked is waited for without blocking the loop."""
 
 from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from bot import db
 from bot.db import make_engine
 
 
@@ -30,7 +36,7 @@ async def engine(tmp_path):
     await eng.dispose()
 
 
-async def test_one_trip_to_the_thread_per_statement(engine):
+async def test_no_trip_to_the_thread_for_a_statement(engine):
     async with engine.connect() as conn:
         await conn.execute(text("SELECT 1"))
         driver = (await conn.get_raw_connection()).driver_connection
@@ -43,7 +49,7 @@ async def test_one_trip_to_the_thread_per_statement(engine):
             driver._tx = counting.queue
         assert [r.b for r in rows] == [f"x{n}" for n in range(5)]
         # aiosqlite's cursor: cursor, execute, (fetchall,) close = 3–4 trips per statement.
-        assert counting.puts == 6
+        assert counting.puts == 0
 
 
 async def test_same_results_as_aiosqlite(engine):
@@ -69,3 +75,54 @@ async def test_same_results_as_aiosqlite(engine):
         await conn.rollback()
         with pytest.raises(OperationalError):
             await conn.execute(text("SELECT nope FROM t"))
+
+
+def other_process(engine) -> sqlite3.Connection:
+    """Another program's connection to the same file (the CLI, an import), in autocommit."""
+    return sqlite3.connect(engine.url.database, isolation_level=None, check_same_thread=False)
+
+
+async def test_a_locked_database_is_waited_for_with_the_loop_running(engine):
+    holder = other_process(engine)
+    holder.execute("BEGIN IMMEDIATE")  # another process's write lock
+    holder.execute("INSERT INTO t (b) VALUES ('held')")
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    ticker = asyncio.create_task(tick())
+    # The holder commits from the loop itself: only an unblocked loop ever lets go of it.
+    asyncio.get_running_loop().call_later(0.4, holder.execute, "COMMIT")
+    started = time.monotonic()
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("INSERT INTO t (b) VALUES ('mine')"))
+    finally:
+        ticker.cancel()
+        holder.close()
+    assert 0.35 < time.monotonic() - started < 5
+    assert ticks >= 20  # the loop ran other work all through the wait
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT b FROM t ORDER BY id"))).scalars().all() == [
+            "held",
+            "mine",
+        ]
+
+
+async def test_a_lock_held_too_long_is_an_error(engine, monkeypatch):
+    monkeypatch.setattr(db, "BUSY_TIMEOUT", 0.3)
+    holder = other_process(engine)
+    holder.execute("BEGIN IMMEDIATE")
+    started = time.monotonic()
+    try:
+        with pytest.raises(OperationalError, match="locked"):
+            async with engine.begin() as conn:
+                await conn.execute(text("INSERT INTO t (b) VALUES ('mine')"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert 0.3 <= time.monotonic() - started < 3
