@@ -1,12 +1,13 @@
 """CPU per turn of `Pipeline.process` alone — no HTTP, no Bot API — for comparing checkouts.
 
-    .venv/bin/python -m bench.turns [--pg URL] [-n 400] [--rounds 3] --code before=DIR after=.
+    .venv/bin/python -m bench.turns [--pg URL] [--no-sqlite] [-n 400] [--rounds 3]
+        [--kinds visit /trogiup …] --code before=DIR after=.
 
 The webhook benchmark's CPU per update moves with the machine's load (a starved worker handles
 fewer updates per wake-up); one process doing turns back to back, one at a time, is steadier.
 Each checkout runs in its own interpreter (PYTHONPATH = that checkout), the checkouts
-alternate, `--rounds` times, on the same database: the throughput benchmark's generated
-commune and Telegram accounts. The turns, round robin over the members: /trogiup (the
+alternate, `--rounds` times, on the same database (the median, with the rounds' range in
+brackets): the throughput benchmark's generated commune and Telegram accounts. The turns, round robin over the members: /trogiup (the
 cheapest member turn: bookkeeping and a text), /cuatoi, /tiendo, a bad input, /start from
 someone who never joined, and "visit": a whole visit as the throughput benchmark's members log
 it (`/ghinhan <code>` and 8 answers to "Lưu", 9 turns; the column is CPU per turn, and nine
@@ -33,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("/trogiup", "/cuatoi", "/tiendo", "???", "stranger", "visit")
 
 
-async def measure(url: str, n: int) -> dict[str, float]:
+async def measure(url: str, n: int, kinds: tuple[str, ...] = KINDS) -> dict[str, float]:
     """In the child: ms of CPU per turn, per kind (after a warm-up of every kind)."""
     from datetime import UTC, datetime
 
@@ -89,7 +90,7 @@ async def measure(url: str, n: int) -> dict[str, float]:
                         text=words)  # fmt: skip
 
     out = {}
-    for kind in KINDS:
+    for kind in kinds:
         if kind == "visit":
             for i in range(3):
                 await visit(len(users) - 1 - i)
@@ -108,9 +109,10 @@ async def measure(url: str, n: int) -> dict[str, float]:
     return out
 
 
-def child(code: Path, url: str, n: int) -> dict[str, float]:
+def child(code: Path, url: str, n: int, kinds: list[str]) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(code), "LOG_LEVEL": "WARNING"}
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", url, "-n", str(n)]
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", url, "-n", str(n),
+           "--kinds", *kinds]  # fmt: skip
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True, cwd=code)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -121,19 +123,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("-n", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--code", nargs="+", default=["=."])
+    parser.add_argument("--kinds", nargs="+", default=list(KINDS), choices=KINDS)
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument("--child")
     args = parser.parse_args(argv)
     if args.child:
         import uvloop
 
-        print(json.dumps(uvloop.run(measure(args.child, args.n))))
+        print(json.dumps(uvloop.run(measure(args.child, args.n, tuple(args.kinds)))))
         return
 
     from bench.throughput import _code, prepare
 
     codes = [_code(spec) for spec in args.code]
     sqlite = Path(tempfile.mkdtemp(prefix="cdsbot-turns-")) / "turns.sqlite3"
-    urls = {"SQLite": asyncio.run(prepare(f"sqlite+aiosqlite:///{sqlite}"))}
+    urls = (
+        {} if args.no_sqlite else {"SQLite": asyncio.run(prepare(f"sqlite+aiosqlite:///{sqlite}"))}
+    )
     if args.pg:
         urls["PostgreSQL"] = asyncio.run(prepare(args.pg))
     print(f"load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
@@ -141,13 +147,17 @@ def main(argv: list[str] | None = None) -> None:
     for r in range(args.rounds):
         for db, url in urls.items():
             for label, code in codes:
-                results.setdefault((db, label), []).append(child(code, url, args.n))
+                results.setdefault((db, label), []).append(child(code, url, args.n, args.kinds))
                 print(f"  round {r + 1} {db} {label} done, load "
                       f"{os.getloadavg()[0]:.1f}", file=sys.stderr)  # fmt: skip
-    print("| database | code | " + " | ".join(KINDS) + " |")
-    print("|---|---|" + "---|" * len(KINDS))
+    print("| database | code | " + " | ".join(args.kinds) + " |")
+    print("|---|---|" + "---|" * len(args.kinds))
     for (db, label), runs in results.items():
-        cells = [f"{statistics.median(r[k] for r in runs):.2f}" for k in KINDS]
+        cells = [
+            f"{statistics.median(r[k] for r in runs):.2f} "
+            f"({min(r[k] for r in runs):.2f}–{max(r[k] for r in runs):.2f})"
+            for k in args.kinds
+        ]
         print(f"| {db} | {label or '.'} | " + " | ".join(cells) + " |")
 
 
