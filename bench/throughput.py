@@ -83,6 +83,21 @@ async def load_users(url: str) -> list[User]:
     return users
 
 
+async def prepare_as(code: Path, url: str) -> str:
+    """`prepare` by another checkout, so that its database has that checkout's migrations
+    (a worker refuses to start on a schema newer than its code)."""
+    script = "import asyncio, sys; from bench.throughput import prepare; "
+    script += "print(asyncio.run(prepare(sys.argv[1])))"
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", script, url, cwd=code, stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(code), "LOG_LEVEL": "WARNING"},
+    )  # fmt: skip
+    out, _ = await proc.communicate()
+    if proc.returncode != 0:
+        raise SystemExit(f"preparing the database with {code} failed")
+    return out.decode().strip().splitlines()[-1]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -192,7 +207,7 @@ async def run_target(
         procs = spawn_echo(fake, port)
         await wait_ready(port, fake, 0, procs)
     else:
-        db_url = await prepare(url)
+        db_url = await prepare(url) if code == ROOT else await prepare_as(code, url)
         users = await load_users(db_url)
         procs = spawn_workers(workers, db_url, fake, port, data, tuning=tuning, code=code)
         await wait_ready(port, fake, workers, procs)
