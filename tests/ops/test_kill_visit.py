@@ -44,7 +44,8 @@ def test_kill_9_while_saving_visits_keeps_every_visit_whole(tmp_path, store):  #
     assert assert_whole(store) == 1
 
     burst = cdsbot(tmp_path, store.url, "chat", "--user", "lan", "--join", "volunteer")
-    burst.stdin.write("".join(f"{code} dien nuoc\n1\n" for code in CODES[1:30]))
+    # Every household left: the faster a turn, the more must still be queued at the kill.
+    burst.stdin.write("".join(f"{code} dien nuoc\n1\n" for code in CODES[1:]))
     burst.stdin.flush()
     deadline = time.monotonic() + 90
     while visit_counts(store)[0] < 6 and time.monotonic() < deadline:
@@ -53,7 +54,7 @@ def test_kill_9_while_saving_visits_keeps_every_visit_whole(tmp_path, store):  #
     burst.wait(timeout=30)
     assert burst.returncode == -signal.SIGKILL
     saved = assert_whole(store)
-    assert 6 <= saved < 30
+    assert 6 <= saved < len(CODES)
 
     # After the restart the user carries on: the next household counts once, exactly.
     again = cdsbot(tmp_path, store.url, "chat", "--user", "lan", "--join", "volunteer")
