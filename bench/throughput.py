@@ -225,6 +225,14 @@ async def run_target(
         log(f"{name}: peak done")
         steady = await load.open(0.8 * peak["rate"], args.seconds) if url else None
         log(f"{name}: 80 % done")
+        if args.fixed:
+            # The same offered rate for every target: CPU per update without the starvation
+            # that moves the peak's figure (a saturated worker handles fewer updates per
+            # wake-up of its loop), so two checkouts compare on equal terms.
+            bot0 = bot_cpu(procs)
+            fixed = await load.open(args.fixed, args.seconds)
+            peak["fixed_cpu_ms"] = 1000 * (bot_cpu(procs) - bot0) / max(fixed["updates"], 1)
+            log(f"{name}: {args.fixed:.0f} upd/s done")
     finally:
         mb = await rss.stop()
         await shut_down(procs, load, fake)
@@ -309,7 +317,11 @@ def table(results: list[dict]) -> str:
             f"| {r['name']} | {p['rate']:.0f} ({100 * p['rate'] / (echo or p['rate']):.0f} %) | "
             f"{p['p50']:.0f} / {p['p99']:.0f} | {at80} | {errs} | {r['rss_mb']:.0f} | "
             f"{p['cpu_ms']:.1f} | {100 * r['gen_cpu']:.0f} % |"
+            + (f" {p['fixed_cpu_ms']:.2f} |" if "fixed_cpu_ms" in p else "")
         )
+    if any("fixed_cpu_ms" in r["peak"] for r in results):
+        lines[0] += " bot CPU ms/update at the fixed rate |"
+        lines[1] += "---|"
     return "\n".join(lines)
 
 
@@ -326,6 +338,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     # Checkouts to compare in one run, each as label=DIR (e.g. a worktree of main): the
     # workers import that directory's code (`before=/tmp/main after=.`).
     parser.add_argument("--code", nargs="+")
+    # An extra phase at this many updates/s for every target, reporting CPU per update there.
+    parser.add_argument("--fixed", type=float)
     return parser.parse_args(argv)
 
 

@@ -7,12 +7,12 @@ The webhook benchmark's CPU per update moves with the machine's load (a starved 
 fewer updates per wake-up); one process doing turns back to back, one at a time, is steadier.
 Each checkout runs in its own interpreter (PYTHONPATH = that checkout), the checkouts
 alternate, `--rounds` times, on the same database (the median, with the rounds' range in
-brackets): the throughput benchmark's generated commune and Telegram accounts. The turns, round robin over the members: /trogiup (the
-cheapest member turn: bookkeeping and a text), /cuatoi, /tiendo, a bad input, /start from
-someone who never joined, and "visit": a whole visit as the throughput benchmark's members log
-it (`/ghinhan <code>` and 8 answers to "Lưu", 9 turns; the column is CPU per turn, and nine
-of every ten updates of the benchmark's mix are such turns). CPU = the process's user +
-system time over the timed turns.
+brackets): the throughput benchmark's generated commune and Telegram accounts. The turns,
+round robin over the members: /trogiup (the cheapest member turn: bookkeeping and a text),
+/cuatoi, /tiendo, a bad input, /start from someone who never joined, and "visit": a whole
+visit as the throughput benchmark's members log it (`/ghinhan <code>` and 8 answers to "Lưu",
+9 turns; the column is CPU per turn, and nine of every ten updates of the benchmark's mix are
+such turns). CPU = the process's user + system time over the timed turns.
 """
 
 from __future__ import annotations
