@@ -44,8 +44,6 @@ class Call:
     params: dict[str, Any]
     at: float
     status: int = 200
-    # Sent as the answer to a webhook request, not as a request of its own.
-    in_answer: bool = False
 
 
 @dataclass
@@ -260,22 +258,8 @@ class FakeTelegram:
         assert self.webhook is not None and self._client is not None
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
         async with self._client.post(self.webhook["url"], json=update, headers=headers) as resp:
-            if resp.status == 200 and resp.content_type == "multipart/form-data":
-                # A method sent as the answer to the webhook: Telegram runs it like a call.
-                params = {}
-                async for part in aiohttp.MultipartReader.from_response(resp):
-                    params[part.name] = await part.text()
-                await self._answered(params.pop("method"), params)
-            else:
-                await resp.read()
+            await resp.read()
             return resp.status
-
-    async def _answered(self, method: str, params: dict) -> None:
-        call = Call(method, params, time.monotonic(), in_answer=True)
-        self.calls.append(call)
-        handler = getattr(self, f"_m_{method}", None)
-        response = await handler(params) if handler else _error(404, "Not Found")
-        call.status = response.status
 
     # -- methods ---------------------------------------------------------------------------
     async def _m_getMe(self, params: dict) -> web.Response:

@@ -6,7 +6,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from aiogram import Bot, Router
 from aiogram.enums import ChatAction
@@ -16,9 +15,6 @@ from bot.channels.locks import ChatLocks
 from bot.channels.telegram import render
 from handlers.core.context import Capabilities
 from handlers.core.messages import Incoming, Kind, Reply
-
-if TYPE_CHECKING:
-    from aiogram.methods import AnswerCallbackQuery
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +89,7 @@ def incoming_from_callback(query: CallbackQuery, now: datetime) -> Incoming | No
     )
 
 
-def make_router(
-    process: Process, clock: Callable[[], datetime], guard: Guard, *, webhook: bool = False
-) -> Router:
+def make_router(process: Process, clock: Callable[[], datetime], guard: Guard) -> Router:
     router = Router(name=CHANNEL)
     locks = ChatLocks()
 
@@ -113,32 +107,26 @@ def make_router(
             await guard(incoming.chat_id, render.send_replies(bot, message.chat.id, replies))
 
     @router.callback_query()
-    async def on_press(query: CallbackQuery, bot: Bot) -> AnswerCallbackQuery | None:
+    async def on_press(query: CallbackQuery, bot: Bot) -> None:
         incoming = incoming_from_callback(query, clock())
         if incoming is None:
             await guard(str(query.from_user.id), query.answer())
-            return None
+            return
         async with locks.hold(incoming.chat_id):
             replies = await process(incoming, CAPS)
             if not replies:  # a redelivered press: already handled
-                return None
+                return
             if render.is_closed(replies):
                 await guard(incoming.chat_id, query.answer(replies[0].text, show_alert=True))
                 await guard(incoming.chat_id, render.close_question(bot, query))
-                return None
+                return
             # Independent calls: the next question need not wait two round trips to Telegram
             # for the spinner and the old question's tick. The replies keep their own order.
-            sends = [
+            await asyncio.gather(
+                guard(incoming.chat_id, query.answer()),
                 guard(incoming.chat_id, render.show_pick(bot, query)),
                 guard(incoming.chat_id, render.send_replies(bot, incoming.chat_id, replies)),
-            ]
-            if not webhook:
-                sends.insert(0, guard(incoming.chat_id, query.answer()))
-            await asyncio.gather(*sends)
-        # On a webhook the spinner's answer rides on our HTTP response to Telegram's request,
-        # as the Bot API allows: one call fewer per press (issue 18). Nothing would be done
-        # about its failing anyway.
-        return query.answer() if webhook else None
+            )
 
     return router
 

@@ -98,9 +98,7 @@ class TelegramChannel:
             token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML)
         )
         self.dp = Dispatcher(disable_fsm=True)
-        self.dp.include_router(
-            make_router(self._process, self.clock, self._guard, webhook=self.webhook)
-        )
+        self.dp.include_router(make_router(self._process, self.clock, self._guard))
         self._polling: asyncio.Task[None] | None = None
         self._webhook_set = False
         # chat id → (role, language) its menu was set for; setting it again is skipped.
