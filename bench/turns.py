@@ -6,13 +6,14 @@
 The webhook benchmark's CPU per update moves with the machine's load (a starved worker handles
 fewer updates per wake-up); one process doing turns back to back, one at a time, is steadier.
 Each checkout runs in its own interpreter (PYTHONPATH = that checkout), the checkouts
-alternate, `--rounds` times, on the same database (the median, with the rounds' range in
-brackets): the throughput benchmark's generated commune and Telegram accounts. The turns,
-round robin over the members: /trogiup (the cheapest member turn: bookkeeping and a text),
-/cuatoi, /tiendo, a bad input, /start from someone who never joined, and "visit": a whole
-visit as the throughput benchmark's members log it (`/ghinhan <code>` and 8 answers to "Lưu",
-9 turns; the column is CPU per turn, and nine of every ten updates of the benchmark's mix are
-such turns). CPU = the process's user + system time over the timed turns.
+alternate (each round starting with the next), `--rounds` times, on the same database (the
+median, with the rounds' range in brackets): the throughput benchmark's generated commune and
+Telegram accounts. The turns, round robin over the members: /trogiup (the cheapest member
+turn: bookkeeping and a text), /cuatoi, /tiendo, a bad input, /start from someone who never
+joined, and "visit": a whole visit as the throughput benchmark's members log it (`/ghinhan
+<code>` and 8 answers to "Lưu", 9 turns; the column is CPU per turn, and nine of every ten
+updates of the benchmark's mix are such turns). CPU = the process's user + system time over
+the timed turns.
 """
 
 from __future__ import annotations
@@ -146,7 +147,9 @@ def main(argv: list[str] | None = None) -> None:
     results: dict[tuple[str, str], list[dict]] = {}
     for r in range(args.rounds):
         for db, url in urls.items():
-            for label, code in codes:
+            # Each round starts with another checkout: the database grows as they run (visits,
+            # conversions), and a fixed order would always give the last the largest.
+            for label, code in codes[r % len(codes) :] + codes[: r % len(codes)]:
                 results.setdefault((db, label), []).append(child(code, url, args.n, args.kinds))
                 print(f"  round {r + 1} {db} {label} done, load "
                       f"{os.getloadavg()[0]:.1f}", file=sys.stderr)  # fmt: skip
