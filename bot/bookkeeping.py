@@ -33,11 +33,11 @@ from typing import Any
 from sqlalchemy import Integer, bindparam, case, cast, func, literal, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from models import ChannelAccount, Commune, Conversation, Inbound, Member, Village
+from models import Conversation, Inbound
 from models.base import UTCDateTime, dialect_insert, insert_ignore
 from models.conversation import ConversationRow
 from models.inbound import claim_pending
-from models.members.joining import AccountRow, MemberRow
+from models.members.joining import MEMBER_FOR_ACCOUNT, AccountRow, MemberRow, member_from
 from models.throttle import lock_params, serialize
 
 _CONV_STATE = ("flow", "step", "data", "choices", "multi", "version")
@@ -87,34 +87,7 @@ def _state_and_member() -> Any:
         .with_for_update()  # a no-op on SQLite
         .cte("conv")
     )
-    member = (
-        select(
-            Member.id.label("m_id"),
-            Member.commune_id.label("m_commune_id"),
-            Member.village_id.label("m_village_id"),
-            Member.name.label("m_name"),
-            Member.role.label("m_role"),
-            Member.locale.label("m_locale"),
-            Member.reminders.label("m_reminders"),
-            Member.active.label("m_active"),
-            Commune.name.label("m_commune_name"),
-            Village.name.label("m_village_name"),
-            ChannelAccount.chat_id.label("a_chat_id"),
-            ChannelAccount.bot.label("a_bot"),
-            ChannelAccount.unreachable_since.is_not(None).label("a_unreachable"),
-            Commune.kind.label("m_commune_kind"),
-            Commune.is_demo.label("m_commune_demo"),
-            Commune.catalogue_rev.label("m_catalogue_rev"),
-        )
-        .join(ChannelAccount, ChannelAccount.member_id == Member.id)
-        .join(Commune, Commune.id == Member.commune_id)
-        .outerjoin(Village, Village.id == Member.village_id)
-        .where(
-            ChannelAccount.channel == bindparam("channel"),
-            ChannelAccount.user_id == bindparam("user_id"),
-        )
-        .cte("mem")
-    )
+    member = MEMBER_FOR_ACCOUNT.cte("mem")
     one = select(literal(1).label("x")).subquery("one")
     return select(*conv.c, *member.c).select_from(
         one.outerjoin(conv, true()).outerjoin(member, true())
@@ -157,9 +130,5 @@ async def open_turn(
         )
     ).one()
     conversation = ConversationRow(channel, chat_id, *(row[1:7] if row[0] else ()))
-    if row[7] is None or not row[14]:  # no account, or its member was removed
-        return Opening(conversation, None, None)
-    member = MemberRow(
-        *row[7:17], commune_kind=row[20], commune_demo=bool(row[21]), catalogue_rev=row[22]
-    )
-    return Opening(conversation, member, AccountRow(row[17], row[18], bool(row[19])))
+    member, account = member_from(row[7:])
+    return Opening(conversation, member, account)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -72,24 +73,26 @@ class AccountRow:
     unreachable: bool
 
 
-# Every turn reads this: built once, with bound parameters (no statement building per call).
-_MEMBER_FOR_ACCOUNT = (
+# Every turn reads this (bot/bookkeeping.py, as a CTE): built once, with bound parameters. The
+# labels keep the columns apart there; `member_from` reads a row of them.
+MEMBER_FOR_ACCOUNT = (
     select(
-        Member.id,
-        Member.commune_id,
-        Member.village_id,
-        Member.name,
-        Member.role,
-        Member.locale,
-        Member.reminders,
-        Member.active,
-        Commune.name,
-        Village.name,
-        ChannelAccount.chat_id,
-        ChannelAccount.bot,
-        ChannelAccount.unreachable_since.is_not(None),
-        Commune.kind,
-        Commune.is_demo,
+        Member.id.label("m_id"),
+        Member.commune_id.label("m_commune_id"),
+        Member.village_id.label("m_village_id"),
+        Member.name.label("m_name"),
+        Member.role.label("m_role"),
+        Member.locale.label("m_locale"),
+        Member.reminders.label("m_reminders"),
+        Member.active.label("m_active"),
+        Commune.name.label("m_commune_name"),
+        Village.name.label("m_village_name"),
+        ChannelAccount.chat_id.label("a_chat_id"),
+        ChannelAccount.bot.label("a_bot"),
+        ChannelAccount.unreachable_since.is_not(None).label("a_unreachable"),
+        Commune.kind.label("m_commune_kind"),
+        Commune.is_demo.label("m_commune_demo"),
+        Commune.catalogue_rev.label("m_catalogue_rev"),
     )
     .join(ChannelAccount, ChannelAccount.member_id == Member.id)
     .join(Commune, Commune.id == Member.commune_id)
@@ -101,18 +104,23 @@ _MEMBER_FOR_ACCOUNT = (
 )
 
 
+def member_from(row: Any) -> tuple[MemberRow | None, AccountRow | None]:
+    """The member and account of a row of MEMBER_FOR_ACCOUNT's columns; none for a missing
+    account or a removed member."""
+    if row is None or row[0] is None or not row[7]:
+        return None, None
+    member = MemberRow(
+        *row[:10], commune_kind=row[13], commune_demo=bool(row[14]), catalogue_rev=row[15]
+    )
+    return member, AccountRow(row[10], row[11], bool(row[12]))
+
+
 async def member_and_account(
     conn: AsyncConnection | AsyncSession, *, channel: str, user_id: str
 ) -> tuple[MemberRow | None, AccountRow | None]:
     """The active member behind a platform account, and the account's delivery details."""
-    row = (
-        await conn.execute(_MEMBER_FOR_ACCOUNT, {"channel": channel, "user_id": user_id})
-    ).first()
-    if row is None or not row[7]:
-        return None, None
-    return MemberRow(*row[:10], commune_kind=row[13], commune_demo=bool(row[14])), AccountRow(
-        row[10], row[11], bool(row[12])
-    )
+    params = {"channel": channel, "user_id": user_id}
+    return member_from((await conn.execute(MEMBER_FOR_ACCOUNT, params)).first())
 
 
 async def member_for_account(
