@@ -82,10 +82,5 @@ async def insert_ignore_returning(
 ) -> set[Any]:
     """Several rows in one INSERT … ON CONFLICT DO NOTHING RETURNING on either dialect: the
     `returning` column of the rows inserted, the ignored ones left out."""
-    stmt = (
-        dialect_insert(session.bind.dialect.name, table)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=conflict)
-        .returning(returning)
-    )
-    return set((await session.execute(stmt)).scalars())
+    ignoring = _insert_ignoring(session.bind.dialect.name, table, tuple(conflict))
+    return set((await session.execute(ignoring.values(rows).returning(returning))).scalars())
